@@ -1,0 +1,58 @@
+// ESLint flat config. Boundary rules (DESIGN.md, style 6): no `electron` in services, the
+// fail2ban client, shared code or the renderer; ipcMain/ipcRenderer only in the IPC binding files.
+import js from '@eslint/js'
+import tseslint from 'typescript-eslint'
+import reactHooks from 'eslint-plugin-react-hooks'
+import globals from 'globals'
+
+const noElectron = {
+  paths: [{ name: 'electron', message: 'Keep electron out of this layer (see DESIGN.md).' }],
+  patterns: [{ group: ['electron/*'], message: 'Keep electron out of this layer.' }]
+}
+
+const ipcOnlyInBinding = {
+  selector: "ImportSpecifier[imported.name=/^ipc(Main|Renderer)$/]",
+  message: 'ipcMain/ipcRenderer belong only in src/main/ipc/bind.ipc.ts and src/preload/index.ts.'
+}
+
+export default tseslint.config(
+  {
+    ignores: ['node_modules', 'out', 'dist', 'test-results', 'playwright-report', 'e2e/artifacts', 'bench/results']
+  },
+  js.configs.recommended,
+  ...tseslint.configs.strict,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-syntax': ['error', ipcOnlyInBinding]
+    }
+  },
+  {
+    files: ['src/main/ipc/bind.ipc.ts', 'src/preload/index.ts'],
+    rules: { 'no-restricted-syntax': 'off' }
+  },
+  {
+    files: ['src/main/fail2ban/**', 'src/main/services/**', 'src/shared/**', 'src/main/ipc/registry*.ts'],
+    rules: { 'no-restricted-imports': ['error', noElectron] }
+  },
+  {
+    files: ['src/renderer/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': [
+        'error',
+        {
+          ...noElectron,
+          patterns: [
+            ...noElectron.patterns,
+            { group: ['node:*'], message: 'The renderer has no Node APIs.' },
+            { group: ['**/main/**'], message: 'The renderer talks to main only through window.bangui.' }
+          ]
+        }
+      ]
+    }
+  }
+)

@@ -1,0 +1,106 @@
+/**
+ * Plain, structured-clone-safe data shared by main, preload and renderer.
+ * Nothing here holds a class instance, a function or a Date: every value crosses IPC as is.
+ */
+
+/** Counts of one jail, from `status J short`. */
+export interface JailCounts {
+  currentlyFailed: number
+  totalFailed: number
+  currentlyBanned: number
+  totalBanned: number
+}
+
+/** One jail as listed in the UI. `running` is false for a jail the server no longer reports. */
+export interface Jail extends JailCounts {
+  name: string
+  running: boolean
+}
+
+/** One current ban, parsed from `get J banip --with-time`. */
+export interface Ban {
+  ip: string
+  jail: string
+  /** Ban start, epoch ms, from the server's local time. */
+  bannedAt: number
+  /** Ban duration in seconds; -1 when permanent. */
+  bantime: number
+  /** Ban end, epoch ms; null when permanent. */
+  expiresAt: number | null
+  permanent: boolean
+}
+
+/** The bantime.increment family; values are null where the server reports none. */
+export interface BantimeIncrement {
+  enabled: boolean
+  factor: number | null
+  formula: string | null
+  multipliers: string | null
+  maxtime: number | null
+  rndtime: number | null
+  overalljails: boolean | null
+}
+
+/** Settings of one jail. Durations in seconds. */
+export interface JailSettings {
+  name: string
+  bantime: number
+  findtime: number
+  maxretry: number
+  logpath: string[]
+  ignoreip: string[]
+  failregex: string[]
+  actions: string[]
+  usedns: string
+  increment: BantimeIncrement
+}
+
+/** Server database settings. */
+export interface DbSettings {
+  dbfile: string | null
+  dbpurgeage: number
+  dbmaxmatches: number
+}
+
+export interface ServerInfo {
+  version: string
+  socketPath: string
+  db: DbSettings
+}
+
+/** Why the app is not talking to the server, in states the UI can explain. */
+export type ConnectionStatus =
+  | 'connecting'
+  | 'connected'
+  | 'socket-missing'
+  | 'permission-denied'
+  | 'not-answering'
+  | 'reconnecting'
+
+export interface ConnectionState {
+  status: ConnectionStatus
+  socketPath: string
+  /** Human sentence: what is wrong and what to do. Empty when connected. */
+  message: string
+  /** When the next reconnect attempt is due (epoch ms), if one is scheduled. */
+  nextRetryAt: number | null
+  since: number
+}
+
+/** The outcome of a reload: what was asked, and each jail that did not come up. */
+export interface ReloadResult {
+  ok: boolean
+  jails: string[]
+  missing: string[]
+  output: string
+  durationMs: number
+}
+
+/** Progress of a chunked ban. */
+export interface BanProgress {
+  operationId: string
+  jail: string
+  done: number
+  total: number
+  newlyBanned: number
+}
