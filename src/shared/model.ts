@@ -33,7 +33,8 @@ export interface Ban {
 /** The bantime.increment family; values are null where the server reports none. */
 export interface BantimeIncrement {
   enabled: boolean
-  factor: number | null
+  /** A Python expression on the server (e.g. "1" or "1.5"), shown as is. */
+  factor: string | null
   formula: string | null
   multipliers: string | null
   maxtime: number | null

@@ -5,7 +5,7 @@
 
 /** The server answered `(1, exception)` or a bare `'ERROR: …'` string. */
 export class Fail2BanCommandError extends Error {
-  override readonly name = 'Fail2BanCommandError'
+  override readonly name: string = 'Fail2BanCommandError'
   /** Python class of the exception, e.g. `fail2ban.exceptions.UnknownJailException`. */
   readonly className: string
   /** The command that failed (its first tokens, for logs). */
@@ -33,24 +33,27 @@ export type ConnectionErrorCode =
 
 /** The socket could not be used: missing, refused, not permitted, timed out, reset. */
 export class Fail2BanConnectionError extends Error {
-  override readonly name = 'Fail2BanConnectionError'
+  override readonly name: string = 'Fail2BanConnectionError'
   readonly code: ConnectionErrorCode
   readonly socketPath: string
-  constructor(code: ConnectionErrorCode, socketPath: string, message?: string) {
+  /** Reply bytes received before the failure (0: the server said nothing). */
+  readonly bytesReceived: number
+  constructor(code: ConnectionErrorCode, socketPath: string, message?: string, bytesReceived = 0) {
     super(message ?? describeConnectionError(code, socketPath))
     this.code = code
     this.socketPath = socketPath
+    this.bytesReceived = bytesReceived
   }
 }
 
 /** The reply could not be decoded, broke a limit, or named code we refuse to resolve. */
 export class Fail2BanProtocolError extends Error {
-  override readonly name = 'Fail2BanProtocolError'
+  override readonly name: string = 'Fail2BanProtocolError'
 }
 
 /** A user-supplied argument was refused before anything was sent. */
 export class Fail2BanArgumentError extends Error {
-  override readonly name = 'Fail2BanArgumentError'
+  override readonly name: string = 'Fail2BanArgumentError'
 }
 
 /** A sentence a Linux admin can act on, per connection error code. */

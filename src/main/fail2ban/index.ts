@@ -1,0 +1,14 @@
+/** The fail2ban socket client. Never imports electron. */
+export { Fail2BanClient, type Fail2BanClientOptions, type SendOptions } from './client.ts'
+export { Fail2BanCommands, FEATURES, type CommandSender } from './commands.ts'
+export { unixSocketConnector, type Connector } from './connector.ts'
+export {
+  Fail2BanArgumentError,
+  Fail2BanCommandError,
+  Fail2BanConnectionError,
+  Fail2BanProtocolError,
+  describeConnectionError
+} from './errors.ts'
+export { silentLogger, type Logger } from './log.ts'
+export { Reloader, type ReloadRequest, type ReloadScope } from './reload.ts'
+export type { CommandArg } from './pickle.ts'
