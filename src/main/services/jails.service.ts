@@ -1,0 +1,120 @@
+/**
+ * Jail operations for the UI: list with counts, settings, start/stop, values, ignoreip,
+ * bans of a jail, finding an IP, reload. Thin over the command layer; adds what the UI needs
+ * (a stopped jail is started again through a reload of that jail, since fail2ban forgets a
+ * stopped jail entirely).
+ */
+import type { Ban, Jail, JailSettings, ReloadResult, ServerInfo } from '../../shared/model.ts'
+import {
+  Fail2BanCommandError,
+  type Fail2BanCommands,
+  type Reloader,
+  type ReloadRequest
+} from '../fail2ban/index.ts'
+import type { MonitorService } from './monitor.service.ts'
+
+export interface JailServiceOptions {
+  commands: Fail2BanCommands
+  reloader: Reloader
+  monitor: MonitorService
+  socketPath: string
+}
+
+export class BusyError extends Error {
+  override readonly name: string = 'BusyError'
+}
+
+export class JailService {
+  readonly #o: JailServiceOptions
+
+  constructor(opts: JailServiceOptions) {
+    this.#o = opts
+  }
+
+  async serverInfo(): Promise<ServerInfo> {
+    const [version, db] = await Promise.all([
+      this.#o.commands.version(),
+      this.#o.commands.dbSettings()
+    ])
+    return { version, socketPath: this.#o.socketPath, db }
+  }
+
+  /** Polls now and returns the jail list (running and recently stopped). */
+  async list(): Promise<Jail[]> {
+    const counts = await this.#o.commands.allJailCounts()
+    await this.#o.monitor.pollNow()
+    // The monitor's list may lag if its poll failed; the fresh counts are authoritative.
+    const known = new Map(this.#o.monitor.jails.map((j) => [j.name, j]))
+    for (const [name, c] of counts) known.set(name, { name, running: true, ...c })
+    return [...known.values()].sort((a, b) => a.name.localeCompare(b.name))
+  }
+
+  settings(jail: string): Promise<JailSettings> {
+    return this.#o.commands.jailSettings(jail)
+  }
+
+  async bans(jail: string): Promise<Ban[]> {
+    const bans = await this.#o.commands.banList(jail, { timeoutMs: 60_000 })
+    this.#o.monitor.seedWatched(jail, bans)
+    return bans
+  }
+
+  /**
+   * Starts a jail. fail2ban forgets a stopped jail entirely and fail2ban-client refuses to reload
+   * a jail the server does not have, so a stopped jail comes back through `reload --all` (which
+   * keeps every other jail's bans), verified to include it.
+   */
+  async start(jail: string): Promise<void> {
+    try {
+      await this.#o.commands.startJail(jail)
+    } catch (err) {
+      if (!(err instanceof Fail2BanCommandError && err.className.endsWith('UnknownJailException')))
+        throw err
+      const r = await this.#o.reloader.reload({ scope: { kind: 'all' } })
+      const running = await this.#o.commands.jailNames()
+      if (!running.includes(jail)) {
+        const why = r.jails.includes(jail)
+          ? r.output.trim().split('\n').slice(-2).join(' ')
+          : 'it is not enabled in the configuration'
+        throw new Fail2BanCommandError('reload', `jail ${jail} did not start: ${why}`)
+      }
+    }
+    await this.#o.monitor.pollNow()
+  }
+
+  async stop(jail: string): Promise<void> {
+    await this.#o.commands.stopJail(jail)
+    await this.#o.monitor.pollNow()
+  }
+
+  async setValue(
+    jail: string,
+    key: 'bantime' | 'findtime' | 'maxretry',
+    value: number
+  ): Promise<number> {
+    const c = this.#o.commands
+    if (key === 'bantime') return c.setBantime(jail, value)
+    if (key === 'findtime') return c.setFindtime(jail, value)
+    return c.setMaxretry(jail, value)
+  }
+
+  changeIgnoreIp(jail: string, op: 'add' | 'del', entry: string): Promise<string[]> {
+    return op === 'add'
+      ? this.#o.commands.addIgnoreIp(jail, entry)
+      : this.#o.commands.delIgnoreIp(jail, entry)
+  }
+
+  async findIp(ip: string): Promise<{ ip: string; jails: string[] }> {
+    const [jails] = await this.#o.commands.jailsBanning([ip])
+    return { ip, jails: jails ?? [] }
+  }
+
+  /** Reloads; refuses a second reload while one runs (the UI shows it as busy). */
+  async reload(req: ReloadRequest): Promise<ReloadResult> {
+    if (this.#o.reloader.running)
+      throw new BusyError('a reload is already running; wait for it to finish')
+    const r = await this.#o.reloader.reload(req)
+    await this.#o.monitor.pollNow()
+    return r
+  }
+}

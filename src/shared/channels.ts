@@ -1,0 +1,37 @@
+/**
+ * Channel names only, with no runtime dependency: the sandboxed preload imports this file
+ * (it cannot load zod or ipaddr.js), contract.ts checks it against the schemas.
+ */
+
+export const invokeNames = [
+  'getServerInfo',
+  'getConnection',
+  'retryConnection',
+  'listJails',
+  'getJailSettings',
+  'startJail',
+  'stopJail',
+  'reload',
+  'listBans',
+  'banIps',
+  'cancelBan',
+  'unbanIps',
+  'unbanAll',
+  'findIp',
+  'setJailValue',
+  'changeIgnoreIp',
+  'watchJail'
+] as const
+
+export const eventNames = [
+  'connectionChanged',
+  'jailsChanged',
+  'bansChanged',
+  'banProgress'
+] as const
+
+export type InvokeName = (typeof invokeNames)[number]
+export type EventName = (typeof eventNames)[number]
+
+/** IPC channel name of an invoke or event. */
+export const channelOf = (name: InvokeName | EventName): string => `bangui:${name}`

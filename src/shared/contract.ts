@@ -1,0 +1,206 @@
+/**
+ * The IPC contract: every channel once. Main registers its handlers from `invokeContract`,
+ * the preload builds `window.bangui` from it, and the renderer's types derive from the preload.
+ *
+ * Every invoke channel returns a {@link Result}: errors do not survive contextBridge as objects,
+ * so they travel as `{ ok: false, error: { code, message } }` and the renderer turns them back
+ * into exceptions in its own `api.ts`.
+ *
+ * There is deliberately no channel that sends a raw command: the renderer can only ask for
+ * the typed operations below, each validated here and again in the fail2ban client.
+ */
+import { z } from 'zod'
+import type {
+  Ban,
+  BanProgress,
+  ConnectionState,
+  Jail,
+  JailSettings,
+  ReloadResult,
+  ServerInfo
+} from './model.ts'
+import type { EventName, InvokeName } from './channels.ts'
+import { checkIgnoreIp, checkIp, checkJailName, MAX_IPS_PER_REQUEST } from './validation.ts'
+
+/** Error codes the UI can act on. */
+export type ErrorCode =
+  | 'invalid-argument'
+  | 'unknown-jail'
+  | 'not-connected'
+  | 'permission-denied'
+  | 'timeout'
+  | 'busy'
+  | 'command-failed'
+  | 'protocol'
+  | 'cancelled'
+  | 'forbidden'
+  | 'internal'
+
+export interface AppErrorData {
+  code: ErrorCode
+  message: string
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: AppErrorData }
+
+// ---- schemas (shared by the IPC binding and the e2e harness) ----
+
+export const jailNameSchema = z.string().superRefine((v, ctx) => {
+  const c = checkJailName(v)
+  if (!c.ok) ctx.addIssue({ code: 'custom', message: c.reason })
+})
+
+/** One IP or CIDR, normalised to fail2ban's form. */
+export const ipSchema = z.string().transform((v, ctx) => {
+  const c = checkIp(v)
+  if (!c.ok) {
+    ctx.addIssue({ code: 'custom', message: c.reason })
+    return z.NEVER
+  }
+  return c.value
+})
+
+export const ignoreIpSchema = z.string().transform((v, ctx) => {
+  const c = checkIgnoreIp(v)
+  if (!c.ok) {
+    ctx.addIssue({ code: 'custom', message: c.reason })
+    return z.NEVER
+  }
+  return c.value
+})
+
+const ipListSchema = z.array(ipSchema).min(1, 'no IP given').max(MAX_IPS_PER_REQUEST)
+const noArgs = z.undefined()
+const jailOnly = z.strictObject({ jail: jailNameSchema })
+/** Seconds; -1 means permanent for bantime. Upper bound: 10 years. */
+const durationSchema = z.number().int().min(-1).max(315_360_000)
+
+/** The confirmation value unban-all requires: the jail name, or this for every jail. */
+export const UNBAN_ALL_EVERY_JAIL = 'all jails'
+
+/**
+ * Declares one invoke channel: its request schema and (as a type only) its response.
+ * Curried so that the schema's type is inferred while the response type is given.
+ */
+function channel<Res>() {
+  return <S extends z.ZodType>(request: S): { request: S; response?: Res } => ({ request })
+}
+
+export const invokeContract = {
+  /** Server version, socket path and DB settings. Errors: not-connected, timeout. */
+  getServerInfo: channel<ServerInfo>()(noArgs),
+  /** Current connection state (never fails). */
+  getConnection: channel<ConnectionState>()(noArgs),
+  /** Reconnect now instead of waiting for the back-off. */
+  retryConnection: channel<ConnectionState>()(noArgs),
+  /** Every jail with its counts (from `status J short`). Errors: not-connected, timeout. */
+  listJails: channel<Jail[]>()(noArgs),
+  /** Settings of one jail. Errors: unknown-jail, not-connected. */
+  getJailSettings: channel<JailSettings>()(jailOnly),
+  /** Start a jail that the configuration knows. Errors: unknown-jail, command-failed. */
+  startJail: channel<null>()(jailOnly),
+  /** Stop a running jail. Errors: unknown-jail. */
+  stopJail: channel<null>()(jailOnly),
+  /**
+   * Reload through fail2ban-client (it builds the config stream); serialized by a lock and
+   * verified afterwards. Errors: busy (a reload runs already), command-failed.
+   */
+  reload: channel<ReloadResult>()(
+    z.strictObject({
+      scope: z.discriminatedUnion('kind', [
+        z.strictObject({ kind: z.literal('all') }),
+        z.strictObject({
+          kind: z.literal('include'),
+          jails: z.array(jailNameSchema).min(1).max(500)
+        }),
+        z.strictObject({
+          kind: z.literal('exclude'),
+          jails: z.array(jailNameSchema).min(1).max(500)
+        })
+      ]),
+      restart: z.boolean().default(false),
+      unban: z.boolean().default(false)
+    })
+  ),
+  /** Current bans of one jail with their times. Errors: unknown-jail. */
+  listBans: channel<Ban[]>()(jailOnly),
+  /**
+   * Ban many IPs/CIDRs in one jail, in chunks, with `banProgress` events under `operationId`.
+   * Returns how many were newly banned. Errors: invalid-argument, unknown-jail, cancelled.
+   */
+  banIps: channel<{ newlyBanned: number; submitted: number; cancelled: boolean }>()(
+    z.strictObject({
+      jail: jailNameSchema,
+      ips: ipListSchema,
+      operationId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/)
+    })
+  ),
+  /** Cancel a running ban operation after its current chunk. */
+  cancelBan: channel<boolean>()(
+    z.strictObject({ operationId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/) })
+  ),
+  /** Unban IPs in one jail, or in every jail when `jail` is null. Returns the count removed. */
+  unbanIps: channel<number>()(
+    z.strictObject({ jail: jailNameSchema.nullable(), ips: ipListSchema })
+  ),
+  /**
+   * Unban everything in one jail (confirm = the jail name) or in every jail (jail null,
+   * confirm = {@link UNBAN_ALL_EVERY_JAIL}). Returns the count removed.
+   */
+  unbanAll: channel<number>()(
+    z
+      .strictObject({ jail: jailNameSchema.nullable(), confirm: z.string() })
+      .refine((v) => v.confirm === (v.jail ?? UNBAN_ALL_EVERY_JAIL), {
+        message: 'confirmation does not match: type the jail name (or "all jails") to unban all'
+      })
+  ),
+  /** The jails that currently ban an IP. */
+  findIp: channel<{ ip: string; jails: string[] }>()(z.strictObject({ ip: ipSchema })),
+  /** Set bantime, findtime (seconds) or maxretry. Returns the new value. */
+  setJailValue: channel<number>()(
+    z.discriminatedUnion('key', [
+      z.strictObject({ jail: jailNameSchema, key: z.literal('bantime'), value: durationSchema }),
+      z.strictObject({
+        jail: jailNameSchema,
+        key: z.literal('findtime'),
+        value: durationSchema.min(1)
+      }),
+      z.strictObject({
+        jail: jailNameSchema,
+        key: z.literal('maxretry'),
+        value: z.number().int().min(1).max(1_000_000)
+      })
+    ])
+  ),
+  /** Add or remove an ignoreip entry. Returns the new list. */
+  changeIgnoreIp: channel<string[]>()(
+    z.strictObject({ jail: jailNameSchema, op: z.enum(['add', 'del']), entry: ignoreIpSchema })
+  ),
+  /** Which jail's full ban list is on screen (the monitor fetches full lists only for it). */
+  watchJail: channel<null>()(z.strictObject({ jail: jailNameSchema.nullable() }))
+}
+
+export type InvokeContract = typeof invokeContract
+// Every name in channels.ts has a schema here, and no schema lacks a name (checked by tsc).
+const _namesMatch: Record<InvokeName, unknown> extends Record<keyof InvokeContract, unknown>
+  ? Record<keyof InvokeContract, unknown> extends Record<InvokeName, unknown>
+    ? true
+    : never
+  : never = true
+void _namesMatch
+export type RequestOf<K extends InvokeName> = z.input<InvokeContract[K]['request']>
+export type ParsedRequestOf<K extends InvokeName> = z.output<InvokeContract[K]['request']>
+export type ResponseOf<K extends InvokeName> = Exclude<InvokeContract[K]['response'], undefined>
+
+/** Events main -> renderer, with their payload types. */
+export interface EventContract extends Record<EventName, unknown> {
+  /** The connection state changed. */
+  connectionChanged: ConnectionState
+  /** Jail list or counts changed (sent whole; it is small). */
+  jailsChanged: Jail[]
+  /** Bans were added or removed in the watched jail. */
+  bansChanged: { jail: string; added: Ban[]; removed: string[] }
+  /** Progress of a chunked ban. */
+  banProgress: BanProgress
+}
+export { channelOf, eventNames, invokeNames, type EventName, type InvokeName } from './channels.ts'
