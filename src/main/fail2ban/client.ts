@@ -19,15 +19,10 @@ import {
   Fail2BanConnectionError,
   Fail2BanProtocolError
 } from './errors.ts'
-import { CLOSE_FRAME, DEFAULT_MAX_REPLY_BYTES, ReplyReader, frameRequest } from './framing.ts'
+import { Connection, type Exchange } from './connection.ts'
+import { DEFAULT_MAX_REPLY_BYTES, frameRequest } from './framing.ts'
 import { silentLogger, type Logger } from './log.ts'
-import {
-  type CommandArg,
-  decodeReply,
-  encodeCommand,
-  isPyException,
-  isTruncationError
-} from './pickle.ts'
+import { type CommandArg, encodeCommand, isPyException } from './pickle.ts'
 import { Semaphore } from './semaphore.ts'
 
 export interface Fail2BanClientOptions {
@@ -55,12 +50,6 @@ export interface SendOptions {
   timeoutMs?: number
 }
 
-interface IdleConnection {
-  sock: Duplex
-  /** Removes the listeners that drop the connection while it is idle. */
-  unwatch: () => void
-}
-
 const RETRYABLE = new Set(['EAGAIN', 'ECONNREFUSED', 'ENOBUFS'])
 const MARKERS = ['<F2B_END_COMMAND>', '<F2B_CLOSE_COMMAND>']
 
@@ -77,8 +66,8 @@ export class Fail2BanClient {
   readonly #connector: Connector
   readonly #log: Logger
   readonly #sem: Semaphore
-  #idle: IdleConnection[] = []
-  #busy = new Set<Duplex>()
+  #idle: Connection[] = []
+  #busy = new Set<Connection>()
   #connectQueue: Promise<unknown> = Promise.resolve()
   #closed = false
   #nextId = 1
@@ -118,9 +107,11 @@ export class Fail2BanClient {
       )
     }
     const frame = frameRequest(payload)
-    const head = describe(tokens)
+    // Log fields are built only when someone listens: this is the hot path of every command.
+    const debug = this.#log !== silentLogger
     const id = this.#nextId++
-    if (this.#sem.active >= this.#sem.limit) {
+    const head = debug ? describe(tokens) : ''
+    if (debug && this.#sem.active >= this.#sem.limit) {
       this.#log.debug('command waits for a slot', {
         id,
         cmd: head,
@@ -129,12 +120,13 @@ export class Fail2BanClient {
       })
     }
     const release = await this.#sem.acquire()
-    const started = performance.now()
+    const started = debug ? performance.now() : 0
     const deadline = Date.now() + (opts.timeoutMs ?? this.timeoutMs)
     try {
-      this.#log.debug('send', { id, cmd: head, bytes: frame.length })
+      if (debug) this.#log.debug('send', { id, cmd: head, bytes: frame.length })
       const { reply, bytes } = await this.#exchange(frame, deadline)
-      this.#log.debug('receive', { id, cmd: head, bytes, ms: round(performance.now() - started) })
+      if (debug)
+        this.#log.debug('receive', { id, cmd: head, bytes, ms: round(performance.now() - started) })
       return unwrap(reply, tokens)
     } finally {
       release()
@@ -155,31 +147,31 @@ export class Fail2BanClient {
     this.#closed = true
     const idle = this.#idle
     this.#idle = []
-    for (const { sock, unwatch } of idle) {
-      unwatch()
-      goodbye(sock)
-    }
-    for (const sock of this.#busy) sock.destroy()
+    for (const conn of idle) conn.goodbye()
+    for (const conn of this.#busy) conn.destroy()
     this.#busy.clear()
   }
 
   /** Sends one framed request on a pooled or new connection and reads its reply. */
-  async #exchange(frame: Buffer, deadline: number): Promise<{ reply: unknown; bytes: number }> {
+  async #exchange(frame: Buffer, deadline: number): Promise<Exchange> {
     for (;;) {
-      const pooled = this.#idle.pop()
-      pooled?.unwatch()
-      const sock = pooled?.sock ?? (await this.#connect(deadline))
-      this.#busy.add(sock)
+      const reused = this.#idle.pop()
+      const conn =
+        reused ??
+        new Connection(await this.#connect(deadline), this.socketPath, this.#maxReplyBytes)
+      this.#busy.add(conn)
       try {
-        const result = await this.#roundTrip(sock, frame, deadline)
-        this.#busy.delete(sock)
-        this.#park(sock)
+        const result = await conn.request(frame, deadline)
+        this.#busy.delete(conn)
+        this.#park(conn)
         return result
       } catch (err) {
-        this.#busy.delete(sock)
-        sock.destroy()
+        this.#busy.delete(conn)
+        conn.destroy()
+        // A pooled connection the server closed while idle: nothing was processed, so one
+        // retry on a fresh connection cannot run the command twice.
         const stale =
-          pooled !== undefined &&
+          reused !== undefined &&
           err instanceof Fail2BanConnectionError &&
           err.bytesReceived === 0 &&
           ['ECLOSED', 'ECONNRESET', 'EPIPE'].includes(err.code)
@@ -189,27 +181,18 @@ export class Fail2BanClient {
     }
   }
 
-  #park(sock: Duplex): void {
+  /** Keeps a healthy connection for reuse, or says goodbye on it. */
+  #park(conn: Connection): void {
+    if (conn.dead) return
     if (this.#closed || !this.#reuse || this.#idle.length >= this.maxInFlight) {
-      goodbye(sock)
+      conn.goodbye()
       return
     }
-    const events = ['error', 'end', 'close', 'data'] as const
-    const drop = (): void => {
-      entry.unwatch()
-      const i = this.#idle.indexOf(entry)
+    conn.onIdleDeath = () => {
+      const i = this.#idle.indexOf(conn)
       if (i !== -1) this.#idle.splice(i, 1)
-      sock.destroy()
     }
-    const entry: IdleConnection = {
-      sock,
-      unwatch: () => {
-        for (const e of events) sock.off(e, drop)
-      }
-    }
-    // A server that closes, errors, or sends anything unasked makes the connection unusable.
-    for (const e of events) sock.on(e, drop)
-    this.#idle.push(entry)
+    this.#idle.push(conn)
   }
 
   /** Connects with retries; connects are serialized because the server's backlog is 1. */
@@ -241,58 +224,6 @@ export class Fail2BanClient {
 
   #connError(code: string, bytesReceived = 0): Fail2BanConnectionError {
     return new Fail2BanConnectionError(code, this.socketPath, undefined, bytesReceived)
-  }
-
-  #roundTrip(
-    sock: Duplex,
-    frame: Buffer,
-    deadline: number
-  ): Promise<{ reply: unknown; bytes: number }> {
-    return new Promise((resolve, reject) => {
-      const reader = new ReplyReader({
-        maxBytes: this.#maxReplyBytes,
-        decode: decodeReply,
-        isTruncation: isTruncationError
-      })
-      let settled = false
-      const finish = (fn: () => void): void => {
-        if (settled) return
-        settled = true
-        clearTimeout(timer)
-        sock.off('data', onData)
-        sock.off('error', onError)
-        sock.off('close', onClose)
-        fn()
-      }
-      const onData = (chunk: Buffer): void => {
-        try {
-          const r = reader.push(chunk)
-          if (r.done) finish(() => resolve({ reply: r.value, bytes: reader.length }))
-        } catch (err) {
-          finish(() => reject(err))
-        }
-      }
-      const onError = (err: Error): void =>
-        finish(() => reject(this.#connError(errorCode(err) || 'ECONNRESET', reader.length)))
-      const onClose = (): void => {
-        const code = reader.length === 0 ? 'ECLOSED' : 'ECONNRESET'
-        const midReply =
-          reader.length === 0
-            ? undefined
-            : `fail2ban closed the connection on ${this.socketPath} in the middle of a reply (${reader.length} bytes received): the server may have stopped or crashed.`
-        finish(() =>
-          reject(new Fail2BanConnectionError(code, this.socketPath, midReply, reader.length))
-        )
-      }
-      const timer = setTimeout(
-        () => finish(() => reject(this.#connError('ETIMEDOUT', reader.length))),
-        Math.max(0, deadline - Date.now())
-      )
-      sock.on('data', onData)
-      sock.on('error', onError)
-      sock.on('close', onClose)
-      sock.write(frame)
-    })
   }
 }
 
@@ -339,15 +270,6 @@ function describe(tokens: readonly CommandArg[]): string {
 function preview(v: unknown): string {
   const s = JSON.stringify(v) ?? String(v)
   return s.length > 120 ? `${s.slice(0, 120)}…` : s
-}
-
-function goodbye(sock: Duplex): void {
-  sock.removeAllListeners('data')
-  sock.on('error', () => undefined)
-  if (!sock.destroyed && sock.writable) sock.end(CLOSE_FRAME)
-  else sock.destroy()
-  // Do not wait for the server's close: drop the socket soon in any case.
-  setTimeout(() => sock.destroy(), 1000).unref()
 }
 
 function errorCode(err: unknown): string {
