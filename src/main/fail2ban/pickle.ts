@@ -12,6 +12,9 @@
  */
 import { Parser } from 'pickleparser'
 import { Fail2BanArgumentError, Fail2BanProtocolError } from './errors.ts'
+import { fastUnpickle, NOT_HANDLED, TruncatedPickleError } from './unpickle-fast.ts'
+
+export { TruncatedPickleError }
 
 export type CommandArg = string | number | boolean | null | readonly CommandArg[]
 
@@ -103,7 +106,7 @@ function writeNumber(w: Writer, n: number): void {
     w.buf[w.pos] = OP.BININT
     w.buf.writeInt32LE(n, w.pos + 1)
     w.pos += 5
-  } else if (Number.isInteger(n)) {
+  } else if (Number.isInteger(n) && !Object.is(n, -0)) {
     if (!Number.isSafeInteger(n))
       throw new Fail2BanArgumentError(`integer ${n} is too large to send exactly`)
     writeLong1(w, BigInt(n))
@@ -168,7 +171,13 @@ const resolver = {
     if (STR_GLOBALS.has(fqn)) {
       // Fresh per resolution: a hostile BUILD/SETITEM can only touch this throwaway function.
       return function str(this: unknown, ...args: unknown[]) {
-        const value = args.length === 0 ? '' : String(args[0])
+        const a: unknown = args[0]
+        if (args.length > 1 || (args.length === 1 && typeof a !== 'string')) {
+          throw new Fail2BanProtocolError(
+            'undecodable reply: str() called with other than one string'
+          )
+        }
+        const value = args.length === 0 ? '' : a
         // Called with `new` (NEWOBJ): a constructor cannot return a primitive, so box it.
         return new.target ? { [STR_BOX]: value } : value
       }
@@ -205,11 +214,6 @@ const parser = new Parser({
 
 const TRUNCATED = /Unexpected end of file|Could not find end of line|more bytes/
 
-/** Raised for data that ends before the pickle does (the framing layer then reads on). */
-export class TruncatedPickleError extends Fail2BanProtocolError {
-  override readonly name: string = 'TruncatedPickleError'
-}
-
 export function isTruncationError(e: unknown): boolean {
   return e instanceof TruncatedPickleError
 }
@@ -217,6 +221,21 @@ export function isTruncationError(e: unknown): boolean {
 /** Decodes one reply into plain, structured-clone-safe data; throws Fail2BanProtocolError. */
 export function decodeReply(bytes: Uint8Array): unknown {
   if (bytes.length === 0) throw new TruncatedPickleError('undecodable reply: empty')
+  const buf = Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)
+  const fast = fastUnpickle(buf, fastResolver)
+  if (fast !== NOT_HANDLED) return fast
+  return decodeWithPickleparser(bytes)
+}
+
+const fastResolver = {
+  isStr: (fqn: string) => STR_GLOBALS.has(fqn),
+  isException: isAllowedExceptionClass
+}
+
+/** The general path: every pickle opcode, through pickleparser and the guarded resolver. */
+export function decodeWithPickleparser(bytes: Uint8Array): unknown {
   let raw: unknown
   try {
     raw = parser.parse(bytes)
