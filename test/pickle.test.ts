@@ -47,6 +47,27 @@ function toOracleNotation(v: unknown): unknown {
   return v
 }
 
+/**
+ * Throws unless `v` is made only of plain data: arrays, Object.prototype records, Uint8Array
+ * and primitives. `toEqual` alone would not notice a class instance or a swapped prototype.
+ */
+function expectPlain(v: unknown, path = '$'): void {
+  if (typeof v === 'function' || typeof v === 'symbol' || v === undefined)
+    throw new Error(`${path} is a ${typeof v}`)
+  if (typeof v !== 'object' || v === null) return
+  const proto: unknown = Object.getPrototypeOf(v)
+  if (Array.isArray(v)) {
+    if (proto !== Array.prototype) throw new Error(`${path}: array with a foreign prototype`)
+    v.forEach((x: unknown, i) => expectPlain(x, `${path}[${i}]`))
+  } else if (v instanceof Uint8Array) {
+    if (proto !== Uint8Array.prototype) throw new Error(`${path}: foreign bytes`)
+  } else {
+    if (proto !== Object.prototype) throw new Error(`${path}: not a plain object`)
+    if (Object.getOwnPropertySymbols(v).length) throw new Error(`${path}: symbol keys`)
+    for (const [k, x] of Object.entries(v)) expectPlain(x, `${path}.${k}`)
+  }
+}
+
 const fixtureNames = readdirSync(fixtures).filter(
   (f) => f.endsWith('.pickle') && !f.startsWith('err-')
 )
@@ -58,7 +79,8 @@ describe('decoder vs CPython on captured fail2ban replies', () => {
   it.each(fixtureNames.map((f, i) => [f, i] as const))('%s', (_name, i) => {
     const ours = decodeReply(bytes[i]!)
     expect(toOracleNotation(ours)).toEqual(expected[i])
-    expect(structuredClone(ours)).toEqual(ours)
+    expect(structuredClone(ours)).toStrictEqual(ours)
+    expectPlain(ours)
   })
 
   it('the pickleparser path agrees with the fast path (where pickleparser can read it)', () => {
@@ -109,6 +131,8 @@ describe('encoder, read back by CPython', () => {
       -(2 ** 31),
       2 ** 31,
       -(2 ** 31) - 1,
+      2 ** 31 + 1,
+      -(2 ** 31) + 1,
       2 ** 53 - 1,
       -(2 ** 53 - 1),
       2 ** 40
@@ -175,6 +199,12 @@ describe('hostile and broken replies', () => {
     ],
     ['nt.system via NEWOBJ', stackGlobal('nt', 'system', ')\x81.')],
     ['_codecs.encode', reduceGlobal('_codecs', 'encode', 'x')],
+    ['posix.getpid via STACK_GLOBAL', stackGlobal('posix', 'getpid', ')R.')],
+    ['os.system via protocol-0 GLOBAL', ascii("cos\nsystem\n(S'id'\ntR.")],
+    ['os.system via INST', ascii("(S'id'\nios\nsystem\n.")],
+    ['posix.system via OBJ', ascii("(cposix\nsystem\nS'id'\no.")],
+    ['subprocess.Popen via NEWOBJ_EX', stackGlobal('subprocess', 'Popen', '\x8c\x02id\x85}\x92.')],
+    ['builtins.eval via BUILD state', stackGlobal('builtins', 'eval', '}b.')],
     ['exception-looking name in another module', reduceGlobal('os', 'SystemError', 'x')]
   ]
 
@@ -197,6 +227,54 @@ describe('hostile and broken replies', () => {
     expect(() => decodeWithPickleparser(build)).toThrow(Fail2BanProtocolError)
     expect(() => decodeReply(build)).toThrow(Fail2BanProtocolError)
     expect(String.fromCharCode).toBe(before)
+  })
+
+  it('a hostile BUILD with a __proto__ key cannot smuggle non-plain data out', () => {
+    const keyError = stackGlobal('builtins', 'KeyError', '\x8c\x01x\x85R')
+    const buildProto = (target: Buffer, value: string): Buffer =>
+      Buffer.concat([target, ascii('}'), short('__proto__'), ascii(value), ascii('sb.')])
+    const cases: [string, Buffer][] = [
+      // exception record whose prototype becomes a dict (a Map inside pickleparser)
+      ['record -> dict', buildProto(keyError, '}')],
+      ['record -> list', buildProto(keyError, ']')],
+      ['bytes -> record', buildProto(ascii('\x80\x04C\x01z'), '\x8c\x01a\x8c\x01b\x93)R')],
+      [
+        'className overwritten',
+        Buffer.concat([keyError, ascii('}'), short('className'), ascii(']sb.')])
+      ]
+    ]
+    for (const [name, bytes] of cases) {
+      expect(() => decodeReply(bytes), name).toThrow(Fail2BanProtocolError)
+      expect(() => decodeWithPickleparser(bytes), name).toThrow(Fail2BanProtocolError)
+    }
+    // a list keeps being a fresh, plain list
+    const list = decodeReply(buildProto(ascii('\x80\x04]'), '}'))
+    expect(list).toStrictEqual([])
+    expectPlain(list)
+    expect(Object.getPrototypeOf({})).toBe(Object.prototype)
+  })
+
+  it('builtins.str and exceptions also work when instantiated (NEWOBJ, INST)', () => {
+    const newobjStr = stackGlobal('builtins', 'str', '\x8c\x071.2.3.4\x85\x81.')
+    const newobjExc = stackGlobal('builtins', 'ValueError', '\x8c\x03bad\x85\x81.')
+    const instStr = ascii("(S'1.2.3.4'\nibuiltins\nstr\n.")
+    for (const f of [decodeReply, decodeWithPickleparser]) {
+      expect(f(newobjStr)).toBe('1.2.3.4')
+      expect(f(instStr)).toBe('1.2.3.4')
+      const exc = f(newobjExc)
+      expect(exc).toStrictEqual({
+        __pyException: true,
+        className: 'builtins.ValueError',
+        message: 'bad',
+        args: ['bad']
+      })
+      expectPlain(exc)
+    }
+    // Python 2 servers name the module "exceptions"
+    expect(decodeReply(reduceGlobal('exceptions', 'KeyError', 'sshd'))).toMatchObject({
+      className: 'exceptions.KeyError',
+      message: 'sshd'
+    })
   })
 
   it('str() only takes one string', () => {
@@ -232,6 +310,36 @@ describe('hostile and broken replies', () => {
       expect(isTruncationError(err), `cut at ${cut}`).toBe(true)
     }
     expect(isTruncationError(new Fail2BanProtocolError('x'))).toBe(false)
+    // broken but complete data must not look truncated (the client would wait for more)
+    for (const junk of ['this is not a pickle', '\x80\x05\xff.', '\x80\x02K\x01)R.']) {
+      let err: unknown
+      try {
+        decodeReply(ascii(junk))
+      } catch (e) {
+        err = e
+      }
+      expect(err, junk).toBeInstanceOf(Fail2BanProtocolError)
+      expect(isTruncationError(err), junk).toBe(false)
+    }
+  })
+
+  it('the end marker inside a server reply: the part before it reads as truncated', () => {
+    // pickle.dumps((0, ['<F2B_END_COMMAND>', 'x']), 5), as the server answers `echo`
+    const reply = Buffer.from(
+      '80059521000000000000004b005d94288c113c4632425f454e445f434f4d4d414e443e948c0178946586942e',
+      'hex'
+    )
+    expect(decodeReply(reply)).toEqual([0, ['<F2B_END_COMMAND>', 'x']])
+    const cut = reply.indexOf('<F2B_END_COMMAND>')
+    expect(cut).toBeGreaterThan(0)
+    expect(() => decodeReply(reply.subarray(0, cut))).toThrow(Fail2BanProtocolError)
+    let err: unknown
+    try {
+      decodeReply(reply.subarray(0, cut))
+    } catch (e) {
+      err = e
+    }
+    expect(isTruncationError(err)).toBe(true)
   })
 
   it('a string containing the end marker decodes fine', () => {
