@@ -35,3 +35,6 @@ export type EventName = (typeof eventNames)[number]
 
 /** IPC channel name of an invoke or event. */
 export const channelOf = (name: InvokeName | EventName): string => `bangui:${name}`
+
+/** The confirmation value unban-all requires: the jail name, or this for every jail. */
+export const UNBAN_ALL_EVERY_JAIL = 'all jails'

@@ -19,7 +19,7 @@ import type {
   ReloadResult,
   ServerInfo
 } from './model.ts'
-import type { EventName, InvokeName } from './channels.ts'
+import { UNBAN_ALL_EVERY_JAIL, type EventName, type InvokeName } from './channels.ts'
 import { checkIgnoreIp, checkIp, checkJailName, MAX_IPS_PER_REQUEST } from './validation.ts'
 
 /** Error codes the UI can act on. */
@@ -74,9 +74,6 @@ const noArgs = z.undefined()
 const jailOnly = z.strictObject({ jail: jailNameSchema })
 /** Seconds; -1 means permanent for bantime. Upper bound: 10 years. */
 const durationSchema = z.number().int().min(-1).max(315_360_000)
-
-/** The confirmation value unban-all requires: the jail name, or this for every jail. */
-export const UNBAN_ALL_EVERY_JAIL = 'all jails'
 
 /**
  * Declares one invoke channel: its request schema and (as a type only) its response.
@@ -203,4 +200,11 @@ export interface EventContract extends Record<EventName, unknown> {
   /** Progress of a chunked ban. */
   banProgress: BanProgress
 }
-export { channelOf, eventNames, invokeNames, type EventName, type InvokeName } from './channels.ts'
+export {
+  channelOf,
+  eventNames,
+  invokeNames,
+  UNBAN_ALL_EVERY_JAIL,
+  type EventName,
+  type InvokeName
+} from './channels.ts'

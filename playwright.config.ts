@@ -1,0 +1,39 @@
+import { defineConfig } from '@playwright/test'
+
+/**
+ * e2e: the real built renderer in Debian's Chromium, wired through `page.exposeBinding` to the
+ * real main-process services over a private real fail2ban-server (see e2e/support).
+ */
+export default defineConfig({
+  testDir: './e2e',
+  outputDir: './test-results',
+  reporter: [['list']],
+  workers: 1,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  globalSetup: './e2e/support/global-setup.ts',
+  use: {
+    browserName: 'chromium',
+    headless: true,
+    baseURL: 'http://127.0.0.1:4173',
+    viewport: { width: 1366, height: 860 },
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync'
+      ]
+    }
+  },
+  webServer: {
+    command: 'npx vite preview --outDir out/renderer --host 127.0.0.1 --port 4173 --strictPort',
+    url: 'http://127.0.0.1:4173',
+    reuseExistingServer: !process.env.CI
+  }
+})
