@@ -5,7 +5,7 @@ const iso = (ms: number | null): string => (ms === null ? '' : new Date(ms).toIS
 
 function csvField(v: string): string {
   // A leading = + - @ would make a spreadsheet evaluate the cell: neutralise it.
-  const safe = /^[=+\-@]/.test(v) ? `'${v}` : v
+  const safe = /^[=+\-@]/.test(v) && !/^-?\d+$/.test(v) ? `'${v}` : v
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe
 }
 
