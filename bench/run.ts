@@ -16,6 +16,7 @@ import { Fail2BanClient, Fail2BanCommands, type Logger } from '../src/main/fail2
 import { decodeReply } from '../src/main/fail2ban/pickle.ts'
 import { BanService } from '../src/main/services/ban.service.ts'
 import { startTestServer, type TestServer } from '../test/support/f2b-server.ts'
+import { benchRender } from './render.ts'
 
 const run = promisify(execFile)
 const root = resolve(import.meta.dirname, '..')
@@ -276,6 +277,23 @@ async function main(): Promise<void> {
     await benchBanlist(a, N.small, '20k')
     await fill(f2b, 'bulk', ips(N.large - N.small, N.small))
     await benchBanlist(a, N.large, '100k')
+    const r = await benchRender(a.socketPath, 'bulk', N.large, smoke ? 500 : 5000)
+    results.render_100k_first_paint_ms = r.firstPaintMs
+    results.scroll_frame_p95_ms = r.scrollFrameP95Ms
+    results.heap_mb_100k = r.heapMb
+    rows.push([
+      `renderer: ${N.large} bans, data to first paint`,
+      `${r.firstPaintMs} ms`,
+      'goal ≤ 300 ms',
+      ''
+    ])
+    rows.push([
+      `renderer: scroll frame p95 (${r.scrollFrames} frames)`,
+      `${r.scrollFrameP95Ms} ms`,
+      'goal ≤ 16 ms',
+      ''
+    ])
+    rows.push([`renderer: JS heap with ${N.large} bans`, `${r.heapMb} MB`, '', ''])
     await f2b.unbanAll({ timeoutMs: 300_000 })
     await client.close()
     await benchBulkBan(a)

@@ -66,6 +66,11 @@ const steps = [
     cmd: ['npx', 'playwright', 'test'],
     quote: true,
     skip: e2eSkipReason
+  },
+  {
+    name: 'bench-smoke',
+    title: 'npm run bench -- --smoke (keeps the bench working; figures are not asserted)',
+    cmd: ['npm', 'run', 'bench', '--', '--smoke']
   }
 ]
 

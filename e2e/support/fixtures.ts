@@ -8,6 +8,7 @@ import { test as base, expect, type Page } from '@playwright/test'
 import { createDispatch, type Dispatch } from '../../src/main/ipc/registry.ts'
 import { createAppServices, type AppServices } from '../../src/main/services/app-services.ts'
 import { startTestServer, type TestServer } from '../../test/support/f2b-server.ts'
+import { wirePage } from './wire.ts'
 
 export { expect }
 
@@ -49,29 +50,15 @@ export const test = base.extend<{ app: AppFixture }, { backend: Backend }>({
     { scope: 'worker', timeout: 60_000 }
   ],
   app: async ({ page, backend }, use) => {
-    const calls: AppFixture['calls'] = []
-    await page.exposeBinding('__banguiInvoke', async (_source, name: string, request: unknown) => {
-      calls.push({ name, request })
-      return backend.dispatch(name, request)
-    })
-    await page.addInitScript({ path: resolve(root, 'out/e2e/bridge.js') })
-    const unsubscribe = backend.services.events.subscribe((name, payload) => {
-      page
-        .evaluate(
-          ([n, p]) =>
-            (
-              globalThis as unknown as { __banguiEmit?: (n: string, p: unknown) => void }
-            ).__banguiEmit?.(n, p),
-          [name, payload] as const
-        )
-        .catch(() => undefined)
-    })
+    const { calls, unsubscribe } = await wirePage(page, backend.dispatch, backend.services.events)
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(m.text())
     })
     await page.goto('/')
+    // The app is ready (its listeners installed) once it shows the server's jails.
+    await expect(page.locator('[data-testid^="jail-item-"]').first()).toBeVisible()
     try {
       await use({ page, backend, calls })
     } finally {
