@@ -165,7 +165,21 @@ async function main() {
   console.log(
     `${'total'.padEnd(10)} ${(exitCode === 0 ? 'ok' : 'FAILED').padEnd(34)} ${fmt(performance.now() - t0)}`
   )
+  // One closing line over every runner (vitest and Playwright print theirs in the middle).
+  const t = countTests(results.flatMap((r) => r.quoted ?? []))
+  console.log(`tests: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped`)
   return exitCode
+}
+
+/** Sums "N passed / failed / skipped" from the quoted vitest and Playwright summary lines. */
+export function countTests(lines) {
+  const t = { passed: 0, failed: 0, skipped: 0 }
+  for (const line of lines) {
+    // vitest: "Tests  179 passed | 1 failed | 2 skipped (182)"; Playwright: "9 passed (31.2s)"
+    if (/Test Files/.test(line)) continue
+    for (const [, n, kind] of line.matchAll(/(\d+) (passed|failed|skipped)/g)) t[kind] += Number(n)
+  }
+  return t
 }
 
 process.exitCode = await main()
