@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm test`: everything, in order, stopping at the first failure with its exit code:
-//   system deps -> typecheck -> lint -> vitest -> electron-vite build -> playwright (if e2e exists)
+//   system deps -> typecheck -> lint -> security (Electronegativity) -> vitest -> electron-vite build
+//   -> playwright (if e2e exists) -> bench smoke
 // Usage: node scripts/test.mjs [STEP...]   e.g. `npm test -- vitest e2e` runs only those steps
-// (names: deps, typecheck, lint, vitest, build, e2e).
+// (names: deps, typecheck, lint, security, vitest, build, e2e, bench-smoke).
 //
 // The environment is passed through unchanged (CI included: Playwright, for one, reads it), with
 // node_modules/.bin first on PATH so every tool runs on the pinned Node even when this script was
@@ -58,6 +59,11 @@ const steps = [
   { name: 'deps', title: 'system dependencies (fail2ban, chromium)', fn: systemDeps },
   { name: 'typecheck', title: 'npm run typecheck', cmd: ['npm', 'run', 'typecheck'] },
   { name: 'lint', title: 'npm run lint', cmd: ['npm', 'run', 'lint'] },
+  {
+    name: 'security',
+    title: 'Electronegativity over src/ and package.json; fails on medium or worse',
+    cmd: ['node', 'scripts/electronegativity.mjs']
+  },
   { name: 'vitest', title: 'npx vitest run', cmd: ['npx', 'vitest', 'run'], quote: true },
   { name: 'build', title: 'npx electron-vite build', cmd: ['npx', 'electron-vite', 'build'] },
   {

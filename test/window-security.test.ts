@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import {
   CONTENT_SECURITY_POLICY,
+  createAppWindow,
   hardenContents,
   hardenSession,
   isTrustedSender,
@@ -30,6 +31,24 @@ describe('window options', () => {
       experimentalFeatures: false,
       preload: '/app/out/preload/index.cjs'
     })
+  })
+
+  it('turns off auxclick and enables no Blink feature', () => {
+    expect(prefs.disableBlinkFeatures).toBe('Auxclick')
+    expect(prefs).not.toHaveProperty('enableBlinkFeatures')
+  })
+
+  it('createAppWindow passes exactly these options to BrowserWindow', () => {
+    const calls: unknown[] = []
+    class FakeWindow {
+      constructor(options: unknown) {
+        calls.push(options)
+      }
+      readonly kind = 'fake'
+    }
+    const w = createAppWindow(FakeWindow, '/app/out/preload/index.cjs')
+    expect(w).toBeInstanceOf(FakeWindow)
+    expect(calls).toEqual([windowOptions('/app/out/preload/index.cjs')])
   })
 
   it('the CSP allows only the app’s own scripts and styles and no network', () => {

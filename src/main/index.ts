@@ -1,57 +1,151 @@
 /**
- * App lifecycle only: single-instance lock, services, IPC, window. Everything it wires is
- * built and tested elsewhere without Electron.
+ * App lifecycle only: single-instance lock, settings and log file, services, IPC, window, tray,
+ * notifications. Everything it wires is built and tested elsewhere without Electron.
  */
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { app, BrowserWindow, session } from 'electron'
-import { consoleLogger } from './console-logger.ts'
+import { app, BrowserWindow, Notification, session } from 'electron'
+import type { Jail } from '../shared/model.ts'
 import { registerIpc, windowEventSink } from './ipc/bind.ipc.ts'
 import { createDispatch } from './ipc/registry.ts'
+import { createFileLogger, type LogLevel } from './logging.ts'
 import { createAppServices } from './services/app-services.ts'
-import { hardenContents, hardenSession, windowOptions } from './window/security.ts'
-
-const logger = consoleLogger()
+import { NotifierService } from './services/notifier.service.ts'
+import { SettingsService } from './services/settings.service.ts'
+import { createTray, type AppTray } from './tray/tray.ts'
+import type { TrayAction, TrayInput } from './tray/tray-model.ts'
+import { createAppWindow, hardenContents, hardenSession } from './window/security.ts'
 
 if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
+  const userData = app.getPath('userData')
+  const logger = createFileLogger(join(userData, 'logs'), {
+    level: (process.env.BANGUI_LOG_LEVEL as LogLevel | undefined) || 'info',
+    console: !app.isPackaged
+  })
+  const settings = SettingsService.load({
+    file: join(userData, 'settings.json'),
+    socketPathOverride: process.env.BANGUI_SOCKET,
+    logger
+  })
+  const services = createAppServices({
+    settings,
+    auditFile: join(userData, 'audit.jsonl'),
+    confDir: process.env.BANGUI_FAIL2BAN_CONF,
+    logger
+  })
+
   let win: BrowserWindow | null = null
+  let tray: AppTray | null = null
+  let quitting = false
+  let jails: Jail[] = []
   const rendererUrl = process.env.ELECTRON_RENDERER_URL
   const appUrl = (): string =>
     rendererUrl ?? pathToFileURL(join(import.meta.dirname, '../renderer/index.html')).href
 
-  const services = createAppServices({
-    socketPath: process.env.BANGUI_SOCKET,
-    confDir: process.env.BANGUI_FAIL2BAN_CONF,
-    logger
+  const trayInput = (): TrayInput => ({
+    jails,
+    connection: services.connection.state,
+    paused: services.monitor.paused,
+    windowVisible: win?.isVisible() ?? false
   })
-  services.events.subscribe(windowEventSink(() => win))
+  const refreshTray = (): void => void tray?.update(trayInput())
 
-  const createWindow = (): void => {
-    win = new BrowserWindow(windowOptions(join(import.meta.dirname, '../preload/index.cjs')))
-    hardenContents(win.webContents, (what, url) => logger.warn('blocked', { what, url }))
-    win.once('ready-to-show', () => win?.show())
-    win.on('closed', () => (win = null))
-    void win.loadURL(appUrl())
+  const notifier = new NotifierService({
+    show: (title, body) => {
+      if (!Notification.isSupported()) return
+      const n = new Notification({ title, body })
+      n.on('click', () => showWindow())
+      n.show()
+    },
+    isQuiet: () => win?.isFocused() ?? false,
+    settings: () => settings.current.notifications
+  })
+
+  services.events.subscribe(windowEventSink(() => win))
+  services.events.subscribe(notifier.sink)
+  services.events.subscribe((name, payload) => {
+    if (name === 'jailsChanged') jails = payload as Jail[]
+    if (name === 'jailsChanged' || name === 'connectionChanged') refreshTray()
+  })
+
+  const createWindow = (show: boolean): void => {
+    const w = createAppWindow(BrowserWindow, join(import.meta.dirname, '../preload/index.cjs'))
+    win = w
+    hardenContents(w.webContents, (what, url) => logger.warn('blocked', { what, url }))
+    w.once('ready-to-show', () => {
+      if (show) w.show()
+    })
+    w.on('close', (e) => {
+      // Close to tray: hide instead, unless quitting or there is no tray to come back from.
+      if (!quitting && tray && settings.current.closeToTray) {
+        e.preventDefault()
+        w.hide()
+      }
+    })
+    w.on('show', refreshTray)
+    w.on('hide', refreshTray)
+    w.on('closed', () => {
+      win = null
+      refreshTray()
+    })
+    void w.loadURL(appUrl())
   }
 
-  app.on('second-instance', () => {
-    if (win) {
-      if (win.isMinimized()) win.restore()
-      win.focus()
-    }
-  })
+  const showWindow = (): void => {
+    if (!win) return createWindow(true)
+    if (win.isMinimized()) win.restore()
+    win.show()
+    win.focus()
+  }
 
+  const onTrayAction = (action: TrayAction): void => {
+    if (action === 'toggle-window') {
+      if (win?.isVisible()) win.hide()
+      else showWindow()
+    } else if (action === 'toggle-pause') {
+      services.monitor.setPaused(!services.monitor.paused)
+      logger.info(services.monitor.paused ? 'monitoring paused' : 'monitoring resumed')
+      refreshTray()
+    } else {
+      quitting = true
+      app.quit()
+    }
+  }
+
+  app.on('second-instance', showWindow)
   app.on('web-contents-created', (_e, contents) => hardenContents(contents))
 
   void app.whenReady().then(async () => {
     hardenSession(session.defaultSession)
     registerIpc(createDispatch(services, logger), () => win, appUrl, logger)
-    createWindow()
+    try {
+      tray = createTray(onTrayAction, trayInput())
+    } catch (err) {
+      logger.warn('no tray icon: the desktop offers no status area', { err: String(err) })
+    }
+    // Start hidden only if the tray can bring the window back.
+    createWindow(!(settings.current.startMinimized && tray))
     await services.start()
   })
 
   app.on('window-all-closed', () => app.quit())
-  app.on('before-quit', () => void services.dispose())
+  app.on('before-quit', () => {
+    quitting = true
+  })
+  let cleanedUp = false
+  app.on('will-quit', (e) => {
+    if (cleanedUp) return
+    e.preventDefault()
+    notifier.dispose()
+    tray?.destroy()
+    tray = null
+    const done = Promise.allSettled([services.dispose()]).then(() => logger.close())
+    const deadline = new Promise((resolve) => setTimeout(resolve, 2000))
+    void Promise.race([done, deadline]).finally(() => {
+      cleanedUp = true
+      app.quit()
+    })
+  })
 }

@@ -20,14 +20,19 @@ export const invokeNames = [
   'findIp',
   'setJailValue',
   'changeIgnoreIp',
-  'watchJail'
+  'watchJail',
+  'getSettings',
+  'updateSettings',
+  'listAudit'
 ] as const
 
 export const eventNames = [
   'connectionChanged',
   'jailsChanged',
   'bansChanged',
-  'banProgress'
+  'banProgress',
+  'settingsChanged',
+  'auditAppended'
 ] as const
 
 export type InvokeName = (typeof invokeNames)[number]

@@ -11,6 +11,7 @@
  */
 import { z } from 'zod'
 import type {
+  AuditEntry,
   Ban,
   BanProgress,
   ConnectionState,
@@ -21,6 +22,7 @@ import type {
 } from './model.ts'
 import { UNBAN_ALL_EVERY_JAIL, type EventName, type InvokeName } from './channels.ts'
 import { checkIgnoreIp, checkIp, checkJailName, MAX_IPS_PER_REQUEST } from './validation.ts'
+import { settingsPatchSchema, type SettingsState } from './settings.ts'
 
 /** Error codes the UI can act on. */
 export type ErrorCode =
@@ -174,7 +176,19 @@ export const invokeContract = {
     z.strictObject({ jail: jailNameSchema, op: z.enum(['add', 'del']), entry: ignoreIpSchema })
   ),
   /** Which jail's full ban list is on screen (the monitor fetches full lists only for it). */
-  watchJail: channel<null>()(z.strictObject({ jail: jailNameSchema.nullable() }))
+  watchJail: channel<null>()(z.strictObject({ jail: jailNameSchema.nullable() })),
+  /** The app's settings, with any warning from loading them (never fails). */
+  getSettings: channel<SettingsState>()(noArgs),
+  /**
+   * Change some settings (a partial object; `notifications.perJail` entries are merged) and
+   * save them. Returns the new state; `restartRequired` names settings that apply after a
+   * restart. Errors: invalid-argument. A failed save is a warning in the state, not an error.
+   */
+  updateSettings: channel<SettingsState>()(settingsPatchSchema),
+  /** The last `limit` audit log entries (default 200), newest first. Errors: internal. */
+  listAudit: channel<AuditEntry[]>()(
+    z.strictObject({ limit: z.number().int().min(1).max(5000).default(200) })
+  )
 }
 
 export type InvokeContract = typeof invokeContract
@@ -199,6 +213,10 @@ export interface EventContract extends Record<EventName, unknown> {
   bansChanged: { jail: string; added: Ban[]; removed: string[] }
   /** Progress of a chunked ban. */
   banProgress: BanProgress
+  /** The settings changed (sent whole). */
+  settingsChanged: SettingsState
+  /** An admin action was recorded in the audit log. */
+  auditAppended: AuditEntry
 }
 export {
   channelOf,
@@ -208,3 +226,10 @@ export {
   type EventName,
   type InvokeName
 } from './channels.ts'
+export {
+  DEFAULT_SETTINGS,
+  type AppSettings,
+  type NotificationSettings,
+  type SettingsPatch,
+  type SettingsState
+} from './settings.ts'

@@ -105,3 +105,36 @@ export interface BanProgress {
   total: number
   newlyBanned: number
 }
+
+/** An admin action as the audit log records it. */
+export type AuditAction =
+  | 'ban'
+  | 'unban'
+  | 'unbanAll'
+  | 'cancelBan'
+  | 'reload'
+  | 'startJail'
+  | 'stopJail'
+  | 'setJailValue'
+  | 'changeIgnoreIp'
+  | 'settingsChanged'
+
+/** A long IP list as the audit log keeps it: how many, and the first few. */
+export interface AuditIpList {
+  count: number
+  first: string[]
+}
+
+/** One line of the audit log (JSON values only). */
+export interface AuditEntry {
+  /** When the action started, ISO 8601 (UTC). */
+  time: string
+  action: AuditAction
+  /** The jail acted on; null for every jail, or for actions without one (settings). */
+  target: string | null
+  /** The request, IP lists shortened to an {@link AuditIpList}. */
+  params: Record<string, unknown>
+  /** `ok` with a short summary of the answer, or the error code and message the UI showed. */
+  result: { ok: true; value?: unknown } | { ok: false; code: string; message: string }
+  durationMs: number
+}

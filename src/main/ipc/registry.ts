@@ -4,26 +4,19 @@
  * `{ code, message }` the UI shows as is. No electron here: the Electron binding and the e2e
  * harness both call `dispatch`.
  */
-import { ZodError } from 'zod'
 import {
   invokeContract,
-  type AppErrorData,
-  type ErrorCode,
   type InvokeName,
   type ParsedRequestOf,
   type ResponseOf,
   type Result
 } from '../../shared/contract.ts'
-import {
-  Fail2BanArgumentError,
-  Fail2BanCommandError,
-  Fail2BanConnectionError,
-  Fail2BanProtocolError,
-  type Logger
-} from '../fail2ban/index.ts'
+import type { Logger } from '../fail2ban/index.ts'
 import type { AppServices } from '../services/app-services.ts'
-import { OperationCancelledError } from '../services/ban.service.ts'
-import { BusyError } from '../services/jails.service.ts'
+import { auditedHandlers } from './audited-handlers.ts'
+import { fromZod, toAppError } from './errors.ts'
+
+export { toAppError } from './errors.ts'
 
 export type Handlers = { [K in InvokeName]: (req: ParsedRequestOf<K>) => Promise<ResponseOf<K>> }
 
@@ -46,15 +39,27 @@ export function createHandlers(s: AppServices): Handlers {
     findIp: ({ ip }) => s.jails.findIp(ip),
     setJailValue: ({ jail, key, value }) => s.jails.setValue(jail, key, value),
     changeIgnoreIp: ({ jail, op, entry }) => s.jails.changeIgnoreIp(jail, op, entry),
-    watchJail: async ({ jail }) => (s.monitor.watch(jail), null)
+    watchJail: async ({ jail }) => (s.monitor.watch(jail), null),
+    getSettings: async () => s.settings.state(),
+    updateSettings: (patch) => s.settings.update(patch),
+    listAudit: ({ limit }) => s.audit.tail(limit)
   }
 }
 
 export type Dispatch = (name: string, request: unknown) => Promise<Result<unknown>>
 
-/** Validates the channel name and request, runs the handler, and never throws. */
-export function createDispatch(services: AppServices, logger?: Logger): Dispatch {
-  const handlers = createHandlers(services)
+/**
+ * Validates the channel name and request, runs the handler, and never throws. By default the
+ * handlers are those of {@link createHandlers} wrapped by {@link auditedHandlers}, so every admin
+ * action that reaches a handler is recorded in `services.audit` with its outcome.
+ */
+export function createDispatch(
+  services: AppServices,
+  logger?: Logger,
+  handlers: Handlers = auditedHandlers(createHandlers(services), services.audit, {
+    ...(logger ? { logger } : {})
+  })
+): Dispatch {
   return async (name, request) => {
     if (!Object.hasOwn(invokeContract, name)) {
       return { ok: false, error: { code: 'forbidden', message: `unknown channel ${String(name)}` } }
@@ -74,34 +79,4 @@ export function createDispatch(services: AppServices, logger?: Logger): Dispatch
       return { ok: false, error }
     }
   }
-}
-
-/** Any error → what the UI shows. Internal details stay in the log. */
-export function toAppError(err: unknown): AppErrorData {
-  const e = (code: ErrorCode, message: string): AppErrorData => ({ code, message })
-  if (err instanceof ZodError) return fromZod(err)
-  if (err instanceof Fail2BanArgumentError) return e('invalid-argument', err.message)
-  if (err instanceof OperationCancelledError) return e('cancelled', err.message)
-  if (err instanceof BusyError) return e('busy', err.message)
-  if (err instanceof Fail2BanCommandError) {
-    if (err.className.endsWith('UnknownJailException'))
-      return e('unknown-jail', `fail2ban has no jail named "${err.message}"`)
-    return e('command-failed', `fail2ban refused the command: ${err.message}`)
-  }
-  if (err instanceof Fail2BanConnectionError) {
-    if (err.code === 'EACCES' || err.code === 'EPERM') return e('permission-denied', err.message)
-    if (err.code === 'ETIMEDOUT') return e('timeout', err.message)
-    if (err.code === 'EAGAIN' || err.code === 'ENOBUFS') return e('busy', err.message)
-    return e('not-connected', err.message)
-  }
-  if (err instanceof Fail2BanProtocolError)
-    return e('protocol', `fail2ban sent a reply BanGUI cannot read: ${err.message}`)
-  return e('internal', 'an unexpected error occurred; see the log for details')
-}
-
-function fromZod(err: ZodError): AppErrorData {
-  const issues = err.issues
-    .slice(0, 5)
-    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
-  return { code: 'invalid-argument', message: issues.join('; ') }
 }

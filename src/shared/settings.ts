@@ -1,0 +1,95 @@
+/**
+ * The app's settings: their current shape (schema), defaults, and the patch the settings screen
+ * sends. Main persists them (services/settings.service.ts, with versioned migrations); the
+ * renderer reads and patches them over the contract. Plain data only.
+ */
+import { z } from 'zod'
+import { checkJailName } from './validation.ts'
+
+/** The version main writes; files of older versions are migrated on load. */
+export const SETTINGS_VERSION = 2
+
+export const POLL_INTERVAL_MIN_MS = 1_000
+export const POLL_INTERVAL_MAX_MS = 600_000
+
+/** An absolute path to fail2ban's control socket. */
+export const socketPathSchema = z
+  .string()
+  .min(2)
+  .max(4096)
+  .refine((p) => p.startsWith('/'), 'the socket path must be absolute (start with /)')
+  // eslint-disable-next-line no-control-regex
+  .refine((p) => !/[\u0000-\u001f]/.test(p), 'the socket path contains a control character')
+
+export const pollIntervalSchema = z
+  .number()
+  .int()
+  .min(POLL_INTERVAL_MIN_MS)
+  .max(POLL_INTERVAL_MAX_MS)
+
+const jailKeySchema = z.string().superRefine((v, ctx) => {
+  const c = checkJailName(v)
+  if (!c.ok) ctx.addIssue({ code: 'custom', message: c.reason })
+})
+
+export const notificationSettingsSchema = z.object({
+  /** Desktop notifications on new bans at all. */
+  enabled: z.boolean(),
+  /** Per jail: false silences that jail; a jail not listed notifies. */
+  perJail: z.record(jailKeySchema, z.boolean())
+})
+
+/** The current settings (version {@link SETTINGS_VERSION}). */
+export const settingsSchema = z.object({
+  socketPath: socketPathSchema,
+  /** How often the monitor polls jail counts. */
+  pollIntervalMs: pollIntervalSchema,
+  notifications: notificationSettingsSchema,
+  /** Start with the window hidden (only when a tray icon could be created). */
+  startMinimized: z.boolean(),
+  /** Closing the window hides it to the tray instead of quitting. */
+  closeToTray: z.boolean()
+})
+
+export type AppSettings = z.infer<typeof settingsSchema>
+export type NotificationSettings = AppSettings['notifications']
+
+export const DEFAULT_SETTINGS: AppSettings = {
+  socketPath: '/var/run/fail2ban/fail2ban.sock',
+  pollIntervalMs: 5_000,
+  notifications: { enabled: true, perJail: {} },
+  startMinimized: false,
+  closeToTray: true
+}
+
+/** What `updateSettings` accepts: any subset; `perJail` entries are merged, not replaced. */
+export const settingsPatchSchema = z.strictObject({
+  socketPath: socketPathSchema.optional(),
+  pollIntervalMs: pollIntervalSchema.optional(),
+  notifications: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      perJail: z.record(jailKeySchema, z.boolean()).optional()
+    })
+    .optional(),
+  startMinimized: z.boolean().optional(),
+  closeToTray: z.boolean().optional()
+})
+
+export type SettingsPatch = z.infer<typeof settingsPatchSchema>
+
+/** Settings as the UI sees them. */
+export interface SettingsState {
+  settings: AppSettings
+  /**
+   * Problems met while loading or saving (corrupt file kept as a backup, invalid values reset
+   * to defaults, a failed write): one sentence each, shown as is. Empty when all is well.
+   */
+  warnings: string[]
+  /** Where they are stored; null when kept in memory only (tests, e2e harness). */
+  file: string | null
+  /** Changed settings that apply only after a restart (e.g. `socketPath`); empty otherwise. */
+  restartRequired: string[]
+  /** The socket path in use now (BANGUI_SOCKET overrides the setting). */
+  effectiveSocketPath: string
+}
