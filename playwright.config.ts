@@ -15,7 +15,7 @@ export default defineConfig({
   use: {
     browserName: 'chromium',
     headless: true,
-    baseURL: 'http://127.0.0.1:4173',
+    baseURL: 'http://127.0.0.1:47173',
     viewport: { width: 1366, height: 860 },
     launchOptions: {
       executablePath: '/usr/bin/chromium',
@@ -32,8 +32,8 @@ export default defineConfig({
     }
   },
   webServer: {
-    command: 'npx vite preview --outDir out/renderer --host 127.0.0.1 --port 4173 --strictPort',
-    url: 'http://127.0.0.1:4173',
+    command: 'npx vite preview --outDir out/renderer --host 127.0.0.1 --port 47173 --strictPort',
+    url: 'http://127.0.0.1:47173',
     reuseExistingServer: !process.env.CI
   }
 })
