@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './e2e/support/chromium.ts'
 
 /**
  * e2e: the real built renderer in Debian's Chromium, wired through `page.exposeBinding` to the
@@ -18,17 +19,8 @@ export default defineConfig({
     baseURL: 'http://127.0.0.1:47173',
     viewport: { width: 1366, height: 860 },
     launchOptions: {
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-dev-shm-usage',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync'
-      ]
+      executablePath: CHROMIUM_PATH,
+      args: CHROMIUM_ARGS
     }
   },
   webServer: {

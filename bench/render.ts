@@ -7,6 +7,7 @@
  */
 import { chromium } from '@playwright/test'
 import { preview } from 'vite'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/support/chromium.ts'
 import globalSetup from '../e2e/support/global-setup.ts'
 import { wirePage } from '../e2e/support/wire.ts'
 import { createDispatch } from '../src/main/ipc/registry.ts'
@@ -18,17 +19,6 @@ export interface RenderFigures {
   scrollFrames: number
   heapMb: number
 }
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync'
-]
 
 export async function benchRender(
   socketPath: string,
@@ -49,7 +39,7 @@ export async function benchRender(
   const services = createAppServices({ socketPath, pollIntervalMs: 5000 })
   await services.start()
   const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     headless: true,
     args: CHROMIUM_ARGS
   })
