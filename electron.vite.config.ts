@@ -21,6 +21,10 @@ export default defineConfig({
     root: resolve(root, 'src/renderer'),
     base: './',
     plugins: [react()],
-    build: { rollupOptions: { input: { index: resolve(root, 'src/renderer/index.html') } } }
+    build: {
+      // electron-vite leaves every target unminified; the renderer loads 777 kB -> 327 kB minified.
+      minify: true,
+      rollupOptions: { input: { index: resolve(root, 'src/renderer/index.html') } }
+    }
   }
 })

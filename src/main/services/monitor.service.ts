@@ -71,10 +71,15 @@ export class MonitorService {
     this.#watchedCounts = null
   }
 
-  /** Seeds the watched jail's known bans (after the UI fetched the list itself). */
+  /**
+   * Seeds the watched jail's known bans (after the UI fetched the list itself), with the jail's
+   * last known counts, so the next poll does not fetch the same full list again.
+   */
   seedWatched(jail: string, bans: readonly Ban[]): void {
     if (jail !== this.#watched) return
     this.#watchedBans = new Map(bans.map((b) => [b.ip, b]))
+    const known = this.#jails.get(jail)
+    if (known && known.currentlyBanned === bans.length) this.#watchedCounts = known
   }
 
   /** One poll now; concurrent callers share it. Errors go to the connection service. */

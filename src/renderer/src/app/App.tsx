@@ -1,65 +1,81 @@
 import { useEffect } from 'react'
+import { BanDialog } from '../features/ban-dialog/components/BanDialog.tsx'
+import { BanConfirmations } from '../features/bans/components/BanConfirmations.tsx'
+import { BAN_GRID_ID } from '../features/bans/components/BanTable.tsx'
+import { useBansStore } from '../features/bans/store.ts'
 import { ConnectionBanner } from '../features/connection/components/ConnectionBanner.tsx'
-import { connectionApi } from '../features/connection/api.ts'
-import { useConnection } from '../features/connection/store.ts'
-import { bansApi } from '../features/bans/api.ts'
-import { BanDialog } from '../features/bans/components/BanDialog.tsx'
-import { useBanDialog, useBans } from '../features/bans/store.ts'
-import { jailsApi } from '../features/jails/api.ts'
+import { selectIsConnected, selectServer } from '../features/connection/selectors.ts'
+import { useConnectionStore } from '../features/connection/store.ts'
 import { JailDetail } from '../features/jails/components/JailDetail.tsx'
 import { JailList } from '../features/jails/components/JailList.tsx'
-import { useJails } from '../features/jails/store.ts'
+import {
+  selectJailsError,
+  selectJailsStatus,
+  selectSelectedName,
+  selectWatchedJail
+} from '../features/jails/selectors.ts'
+import { useJailsStore } from '../features/jails/store.ts'
 import { ReloadDialog } from '../features/reload/components/ReloadDialog.tsx'
-import { useReload } from '../features/reload/store.ts'
-import { SearchBox } from '../features/search/components/SearchBox.tsx'
+import { useReloadStore } from '../features/reload/store.ts'
+import { SEARCH_INPUT_ID, SearchBox } from '../features/search/components/SearchBox.tsx'
 import { startTicker } from '../lib/ticker.ts'
 import { handleShortcut } from './shortcuts.ts'
+import { bootstrap, connectEvents, openBanDialog, refreshAll } from './wiring.ts'
 
+/** Moves the focus to the ban table (after a keyboard move), so screen readers follow the cursor. */
+function focusGrid(): void {
+  const grid = document.getElementById(BAN_GRID_ID)
+  if (grid && document.activeElement !== grid) grid.focus({ preventScroll: true })
+}
+
+/** The app shell: header (search, reload, ban), connection banner, jail sidebar, jail detail. */
 export function App() {
-  const status = useJails((s) => s.status)
-  const error = useJails((s) => s.error)
-  const server = useJails((s) => s.server)
-  const connected = useConnection((s) => s.state?.status === 'connected')
+  const connected = useConnectionStore(selectIsConnected)
+  const server = useConnectionStore(selectServer)
+  const jailsStatus = useJailsStore(selectJailsStatus)
+  const jailsError = useJailsStore(selectJailsError)
+  const selectedJail = useJailsStore(selectSelectedName)
+  const watched = useJailsStore(selectWatchedJail)
 
   useEffect(() => {
-    const offs = [
-      startTicker(),
-      connectionApi.onChange((state) => {
-        const was = useConnection.getState().state?.status
-        useConnection.getState().set(state)
-        if (state.status === 'connected' && was !== 'connected') {
-          void useJails.getState().load()
-          const jail = useBans.getState().jail
-          if (jail) void useBans.getState().load(jail)
-        }
-      }),
-      jailsApi.onChange((jails) => useJails.getState().apply(jails)),
-      bansApi.onChange((d) => useBans.getState().applyDiff(d.jail, d.added, d.removed)),
-      bansApi.onProgress((p) => useBanDialog.getState().onProgress(p))
-    ]
-    void useConnection.getState().load()
-    void useJails.getState().load()
-    return () => offs.forEach((off) => off())
+    const stopTicker = startTicker()
+    const disconnect = connectEvents()
+    bootstrap()
+    return () => {
+      disconnect()
+      stopTicker()
+    }
   }, [])
+
+  // The shown jail's bans: main watches it (full lists only for it) and the table loads it.
+  useEffect(() => {
+    void useBansStore.getState().show(watched)
+  }, [watched])
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.isComposing) return
+      // A modal dialog owns the keyboard (Escape, Tab, its own buttons).
+      if (document.querySelector('dialog[open]')) return
+      const bans = useBansStore.getState()
+      const inTable = <T,>(f: () => T): T => {
+        const r = f()
+        if (r) focusGrid()
+        return r
+      }
       const handled = handleShortcut(e, {
-        focusSearch: () => document.getElementById('search-input')?.focus(),
-        openBan: () => {
-          const { selected, jails } = useJails.getState()
-          const jail = selected ?? jails.find((j) => j.running)?.name
-          if (jail) useBanDialog.getState().show(jail)
+        focusSearch: () => {
+          const input = document.getElementById(SEARCH_INPUT_ID) as HTMLInputElement | null
+          input?.focus()
+          input?.select()
         },
-        unbanSelected: () => {
-          if (useBans.getState().selected.size > 0)
-            window.dispatchEvent(new Event('bangui:unban-selected'))
-        },
-        refresh: () => {
-          void useJails.getState().load()
-          const jail = useBans.getState().jail
-          if (jail) void useBans.getState().load(jail)
-        }
+        openBanDialog: () => openBanDialog(),
+        unbanSelected: () => void bans.askUnbanSelected(),
+        refresh: refreshAll,
+        moveCursor: (delta, extend) => inTable(() => bans.moveCursor(delta, extend)),
+        moveToEdge: (edge, extend) => inTable(() => bans.moveToEdge(edge, extend)),
+        selectAll: () => inTable(() => bans.selectAll()),
+        clearSelection: () => bans.clearSelection()
       })
       if (handled) e.preventDefault()
     }
@@ -71,33 +87,45 @@ export function App() {
     <div className="app">
       <header className="topbar">
         <div className="brand">
-          <svg className="logo" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+          <svg className="logo" viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
             <path d="M12 2 4 5v6c0 5 3.4 9.4 8 11 4.6-1.6 8-6 8-11V5l-8-3Z" fill="currentColor" />
             <path
               d="M8.5 12.5 11 15l4.5-5"
               fill="none"
-              stroke="var(--panel)"
+              stroke="var(--logo-mark)"
               strokeWidth="2"
               strokeLinecap="round"
+              strokeLinejoin="round"
             />
           </svg>
-          BanGUI
+          <span className="brand-name">BanGUI</span>
           {server && (
-            <span className="muted server">
-              {' '}
-              fail2ban {server.version} · {server.socketPath}
+            <span className="server muted" title={server.socketPath} data-testid="server-info">
+              fail2ban {server.version}
             </span>
           )}
         </div>
         <SearchBox />
-        <button
-          type="button"
-          onClick={() => useReload.getState().show()}
-          disabled={!connected}
-          data-testid="reload-button"
-        >
-          Reload…
-        </button>
+        <div className="topbar-actions">
+          <button
+            type="button"
+            onClick={() => refreshAll()}
+            disabled={!connected}
+            title="Refresh (R)"
+            aria-keyshortcuts="R"
+            data-testid="refresh-button"
+          >
+            Refresh
+          </button>
+          <button
+            type="button"
+            onClick={() => useReloadStore.getState().show(selectedJail)}
+            disabled={!connected}
+            data-testid="reload-button"
+          >
+            Reload…
+          </button>
+        </div>
       </header>
       <ConnectionBanner />
       <div className="body">
@@ -105,19 +133,49 @@ export function App() {
           <JailList />
         </aside>
         <main className="main">
-          {status === 'error' && !connected ? (
-            <div className="empty-main muted">Waiting for fail2ban…</div>
-          ) : status === 'error' ? (
-            <div className="empty-main error-text" data-testid="jails-error">
-              {error}
+          {jailsStatus === 'error' && !connected ? (
+            <div className="empty-main">
+              <div className="empty-card">
+                <h2>Waiting for fail2ban</h2>
+                <p className="muted">The jails appear as soon as the connection works.</p>
+              </div>
+            </div>
+          ) : jailsStatus === 'error' ? (
+            <div className="empty-main" role="alert" data-testid="jails-error-main">
+              <div className="empty-card">
+                <h2>Could not list the jails</h2>
+                <p className="error-text">{jailsError}</p>
+                <button type="button" onClick={() => void useJailsStore.getState().load()}>
+                  Try again
+                </button>
+              </div>
             </div>
           ) : (
             <JailDetail />
           )}
         </main>
       </div>
+      <footer className="statusbar" aria-label="Keyboard shortcuts">
+        <span>
+          <kbd>/</kbd> search
+        </span>
+        <span>
+          <kbd>Ctrl</kbd>+<kbd>B</kbd> ban
+        </span>
+        <span>
+          <kbd>Del</kbd> unban selected
+        </span>
+        <span>
+          <kbd>R</kbd> refresh
+        </span>
+        <span>
+          <kbd>↑</kbd>
+          <kbd>↓</kbd> move · <kbd>Shift</kbd> extend · <kbd>Ctrl</kbd>+<kbd>A</kbd> all
+        </span>
+      </footer>
       <BanDialog />
       <ReloadDialog />
+      <BanConfirmations />
     </div>
   )
 }

@@ -1,16 +1,30 @@
-/** Ban list exports: CSV (RFC 4180 quoting, ISO times) and JSON. Pure functions. */
+/** Ban list exports: CSV (RFC 4180, header row, ISO 8601 UTC times) and JSON. Pure functions. */
 import type { Ban } from '../../../shared/model.ts'
 
 const iso = (ms: number | null): string => (ms === null ? '' : new Date(ms).toISOString())
 
-function csvField(v: string): string {
-  // A leading = + - @ would make a spreadsheet evaluate the cell: neutralise it.
-  const safe = /^[=+\-@]/.test(v) && !/^-?\d+$/.test(v) ? `'${v}` : v
+/**
+ * One CSV field: quoted when it holds a comma, quote or line break (quotes doubled). A field
+ * a spreadsheet would evaluate as a formula (= + - @, tab, CR) gets a leading apostrophe;
+ * plain negative numbers (bantime -1) stay numbers.
+ */
+export function csvField(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) && !/^-?\d+(\.\d+)?$/.test(value) ? `'${value}` : value
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe
 }
 
+export const CSV_HEADER = [
+  'ip',
+  'jail',
+  'banned_at',
+  'bantime_seconds',
+  'expires_at',
+  'permanent'
+] as const
+
+/** The bans as CSV: a header row, then one row per ban, CRLF line ends (RFC 4180). */
 export function bansToCsv(bans: readonly Ban[]): string {
-  const rows = [['ip', 'jail', 'banned_at', 'bantime_seconds', 'expires_at', 'permanent'].join(',')]
+  const rows: string[] = [CSV_HEADER.join(',')]
   for (const b of bans) {
     rows.push(
       [b.ip, b.jail, iso(b.bannedAt), String(b.bantime), iso(b.expiresAt), String(b.permanent)]
@@ -18,25 +32,26 @@ export function bansToCsv(bans: readonly Ban[]): string {
         .join(',')
     )
   }
-  return rows.join('\r\n') + '\r\n'
+  return `${rows.join('\r\n')}\r\n`
 }
 
+/** The bans as a JSON array with every field; times as ISO 8601 strings (null when permanent). */
 export function bansToJson(bans: readonly Ban[]): string {
-  return (
-    JSON.stringify(
-      bans.map((b) => ({ ...b, bannedAt: iso(b.bannedAt), expiresAt: iso(b.expiresAt) || null })),
-      null,
-      2
-    ) + '\n'
-  )
+  const out = bans.map((b) => ({
+    ip: b.ip,
+    jail: b.jail,
+    bannedAt: iso(b.bannedAt),
+    bantime: b.bantime,
+    expiresAt: b.expiresAt === null ? null : iso(b.expiresAt),
+    permanent: b.permanent
+  }))
+  return `${JSON.stringify(out, null, 2)}\n`
 }
 
-/** Offers text as a file download. */
-export function download(filename: string, mime: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: mime }))
-  const a = document.createElement('a')
-  a.href = url
-  a.download = filename
-  a.click()
-  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+/** "bangui-sshd-bans-20261125-062601.csv": the jail and the local time of the export. */
+export function exportFileName(jail: string, ext: 'csv' | 'json', now: number): string {
+  const d = new Date(now)
+  const p = (n: number): string => String(n).padStart(2, '0')
+  const stamp = `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`
+  return `bangui-${jail.replace(/[^A-Za-z0-9_.@+-]/g, '_')}-bans-${stamp}.${ext}`
 }

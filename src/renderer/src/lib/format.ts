@@ -1,6 +1,6 @@
-/** Formatting for people: durations, times, counts. Pure functions. */
+/** Formatting for people: durations, countdowns, times, counts. Pure functions. */
 
-const UNITS: [number, string][] = [
+const UNITS: readonly (readonly [number, string])[] = [
   [86400 * 365, 'y'],
   [86400 * 7, 'w'],
   [86400, 'd'],
@@ -9,26 +9,33 @@ const UNITS: [number, string][] = [
   [1, 's']
 ]
 
-/** 600 → "10 min", 5400 → "1 h 30 min", -1 → "permanent". At most two units. */
+/**
+ * A duration in seconds in human units, at most two adjacent ones (rounded down):
+ * 600 → "10 min", 5400 → "1 h 30 min", 3601 → "1 h", any negative → "permanent".
+ */
 export function formatDuration(seconds: number | null): string {
-  if (seconds === null) return '—'
+  if (seconds === null || !Number.isFinite(seconds)) return '—'
   if (seconds < 0) return 'permanent'
-  if (seconds === 0) return '0 s'
+  let rest = Math.floor(seconds)
+  if (rest === 0) return '0 s'
   const parts: string[] = []
-  let rest = Math.round(seconds)
   for (const [size, unit] of UNITS) {
-    if (rest >= size && parts.length < 2) {
+    if (rest >= size) {
       parts.push(`${Math.floor(rest / size)} ${unit}`)
       rest %= size
+      if (parts.length === 2) break
     } else if (parts.length > 0) break
   }
   return parts.join(' ')
 }
 
-/** Time left until `at` as a compact countdown: "9:58", "1:02:03", "3 d 4 h", "expired". */
+/**
+ * Time left until `at` (epoch ms) as a compact countdown that changes every second:
+ * "9:58", "1:02:03"; from a day on "3 d 4 h"; "expired" once due; "never" without an end.
+ */
 export function formatCountdown(at: number | null, now: number): string {
   if (at === null) return 'never'
-  const s = Math.floor((at - now) / 1000)
+  const s = Math.ceil((at - now) / 1000)
   if (s <= 0) return 'expired'
   if (s >= 86400) return formatDuration(s)
   const h = Math.floor(s / 3600)
@@ -37,14 +44,26 @@ export function formatCountdown(at: number | null, now: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`
 }
 
-/** Local date and time, "2026-11-25 06:26:01". */
+/** Whole seconds from `now` until `at`, never negative; null without a due time. */
+export function secondsUntil(at: number | null, now: number): number | null {
+  if (at === null) return null
+  return Math.max(0, Math.ceil((at - now) / 1000))
+}
+
+const pad = (n: number): string => String(n).padStart(2, '0')
+
+/** Local date and time, "2026-11-25 06:26:01" (sortable, unambiguous, fixed width). */
 export function formatDateTime(ms: number): string {
   const d = new Date(ms)
-  const p = (n: number): string => String(n).padStart(2, '0')
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
 }
 
 /** 12345 → "12,345". */
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US')
+}
+
+/** "1 IP", "2 IPs": a count with its noun, pluralised with an s. */
+export function plural(n: number, noun: string): string {
+  return `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`
 }

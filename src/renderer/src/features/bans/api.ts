@@ -1,21 +1,20 @@
+/** The bans feature's bridge calls: the only place it touches window.bangui. */
 import { UNBAN_ALL_EVERY_JAIL } from '../../../../shared/channels.ts'
-import type { Ban, BanProgress } from '../../../../shared/model.ts'
 import type { EventContract } from '../../../../shared/contract.ts'
-import { bridge, unwrap } from '../../lib/api.ts'
+import type { Ban } from '../../../../shared/model.ts'
+import { call } from '../../lib/app-error.ts'
 
 export { UNBAN_ALL_EVERY_JAIL }
+export type BansDiff = EventContract['bansChanged']
 
 export const bansApi = {
-  list: (jail: string): Promise<Ban[]> => unwrap(bridge().listBans({ jail })),
-  watch: (jail: string | null): Promise<null> => unwrap(bridge().watchJail({ jail })),
-  ban: (jail: string, ips: string[], operationId: string) =>
-    unwrap(bridge().banIps({ jail, ips, operationId })),
-  cancel: (operationId: string): Promise<boolean> => unwrap(bridge().cancelBan({ operationId })),
+  list: (jail: string): Promise<Ban[]> => call(window.bangui.listBans({ jail })),
+  /** Tells main which jail's full list is on screen (null: none). */
+  watch: (jail: string | null): Promise<null> => call(window.bangui.watchJail({ jail })),
   unban: (jail: string | null, ips: string[]): Promise<number> =>
-    unwrap(bridge().unbanIps({ jail, ips })),
+    call(window.bangui.unbanIps({ jail, ips })),
   unbanAll: (jail: string | null, confirm: string): Promise<number> =>
-    unwrap(bridge().unbanAll({ jail, confirm })),
-  onChange: (l: (d: EventContract['bansChanged']) => void): (() => void) =>
-    bridge().onBansChanged(l),
-  onProgress: (l: (p: BanProgress) => void): (() => void) => bridge().onBanProgress(l)
+    call(window.bangui.unbanAll({ jail, confirm })),
+  onChange: (listener: (diff: BansDiff) => void): (() => void) =>
+    window.bangui.onBansChanged(listener)
 }

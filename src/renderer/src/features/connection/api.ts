@@ -1,8 +1,11 @@
-import type { ConnectionState } from '../../../../shared/model.ts'
-import { bridge, unwrap } from '../../lib/api.ts'
+/** The connection feature's bridge calls: the only place it touches window.bangui. */
+import type { ConnectionState, ServerInfo } from '../../../../shared/model.ts'
+import { call } from '../../lib/app-error.ts'
 
 export const connectionApi = {
-  get: (): Promise<ConnectionState> => unwrap(bridge().getConnection()),
-  retry: (): Promise<ConnectionState> => unwrap(bridge().retryConnection()),
-  onChange: (l: (s: ConnectionState) => void): (() => void) => bridge().onConnectionChanged(l)
+  get: (): Promise<ConnectionState> => call(window.bangui.getConnection()),
+  retry: (): Promise<ConnectionState> => call(window.bangui.retryConnection()),
+  serverInfo: (): Promise<ServerInfo> => call(window.bangui.getServerInfo()),
+  onChange: (listener: (state: ConnectionState) => void): (() => void) =>
+    window.bangui.onConnectionChanged(listener)
 }

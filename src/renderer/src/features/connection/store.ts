@@ -1,58 +1,68 @@
+/** Connection to fail2ban: the state main reports, the server's identity, manual retry. */
 import { create } from 'zustand'
-import type { ConnectionState } from '../../../../shared/model.ts'
-import { errorMessage } from '../../lib/api.ts'
+import type { ConnectionState, ServerInfo } from '../../../../shared/model.ts'
+import { errorMessage } from '../../lib/app-error.ts'
 import { connectionApi } from './api.ts'
 
-interface ConnectionStore {
-  state: ConnectionState | null
+export interface ConnectionStoreState {
+  connection: ConnectionState | null
+  server: ServerInfo | null
+  status: 'idle' | 'loading' | 'ready' | 'error'
   retrying: boolean
   error: string | null
-  load(): Promise<void>
-  retry(): Promise<void>
-  set(state: ConnectionState): void
 }
 
-export const useConnection = create<ConnectionStore>((set) => ({
-  state: null,
+export interface ConnectionActions {
+  /** Reads the current state (and the server info once connected). */
+  load(): Promise<void>
+  /** Reconnects now instead of waiting for the back-off. */
+  retry(): Promise<void>
+  /** Applies a `connectionChanged` event. */
+  apply(state: ConnectionState): void
+  loadServerInfo(): Promise<void>
+}
+
+export type ConnectionStore = ConnectionStoreState & ConnectionActions
+
+export const initialConnectionState: ConnectionStoreState = {
+  connection: null,
+  server: null,
+  status: 'idle',
   retrying: false,
-  error: null,
+  error: null
+}
+
+export const useConnectionStore = create<ConnectionStore>()((set, get) => ({
+  ...initialConnectionState,
   async load() {
+    set({ status: 'loading', error: null })
     try {
-      set({ state: await connectionApi.get(), error: null })
+      const connection = await connectionApi.get()
+      set({ connection, status: 'ready' })
+      if (connection.status === 'connected') await get().loadServerInfo()
     } catch (e) {
-      set({ error: errorMessage(e) })
+      set({ status: 'error', error: errorMessage(e) })
     }
   },
   async retry() {
-    set({ retrying: true })
+    if (get().retrying) return
+    set({ retrying: true, error: null })
     try {
-      set({ state: await connectionApi.retry(), error: null })
+      get().apply(await connectionApi.retry())
     } catch (e) {
       set({ error: errorMessage(e) })
     } finally {
       set({ retrying: false })
     }
   },
-  set(state) {
-    set({ state })
+  apply(connection) {
+    set({ connection, status: 'ready' })
+  },
+  async loadServerInfo() {
+    try {
+      set({ server: await connectionApi.serverInfo() })
+    } catch {
+      // The header simply shows no version; the banner explains connection problems.
+    }
   }
 }))
-
-/** What the banner says for each state. */
-export const STATUS_TEXT: Record<ConnectionState['status'], { title: string; hint: string }> = {
-  connecting: { title: 'Connecting to fail2ban…', hint: '' },
-  connected: { title: 'Connected', hint: '' },
-  'socket-missing': {
-    title: 'fail2ban is not running',
-    hint: 'Start it (systemctl start fail2ban) or check the socket path. BanGUI reconnects on its own.'
-  },
-  'permission-denied': {
-    title: 'No permission to use the fail2ban socket',
-    hint: 'The socket is root-only. Run BanGUI as root or see "Reaching the socket" in the README.'
-  },
-  'not-answering': {
-    title: 'fail2ban is not answering',
-    hint: 'The server may be busy with a slow ban action, or hung. BanGUI keeps retrying.'
-  },
-  reconnecting: { title: 'Reconnecting…', hint: '' }
-}

@@ -1,16 +1,17 @@
-import type { Jail, JailSettings, ServerInfo } from '../../../../shared/model.ts'
-import { bridge, unwrap } from '../../lib/api.ts'
+/** The jails feature's bridge calls: the only place it touches window.bangui. */
+import type { RequestOf } from '../../../../shared/contract.ts'
+import type { Jail, JailSettings } from '../../../../shared/model.ts'
+import { call } from '../../lib/app-error.ts'
+
+export type JailValueRequest = RequestOf<'setJailValue'>
 
 export const jailsApi = {
-  list: (): Promise<Jail[]> => unwrap(bridge().listJails()),
-  settings: (jail: string): Promise<JailSettings> => unwrap(bridge().getJailSettings({ jail })),
-  start: (jail: string): Promise<null> => unwrap(bridge().startJail({ jail })),
-  stop: (jail: string): Promise<null> => unwrap(bridge().stopJail({ jail })),
-  serverInfo: (): Promise<ServerInfo> => unwrap(bridge().getServerInfo()),
-  setValue: (
-    jail: string,
-    key: 'bantime' | 'findtime' | 'maxretry',
-    value: number
-  ): Promise<number> => unwrap(bridge().setJailValue({ jail, key, value } as never)),
-  onChange: (l: (jails: Jail[]) => void): (() => void) => bridge().onJailsChanged(l)
+  list: (): Promise<Jail[]> => call(window.bangui.listJails()),
+  settings: (jail: string): Promise<JailSettings> => call(window.bangui.getJailSettings({ jail })),
+  start: (jail: string): Promise<null> => call(window.bangui.startJail({ jail })),
+  stop: (jail: string): Promise<null> => call(window.bangui.stopJail({ jail })),
+  setValue: (request: JailValueRequest): Promise<number> =>
+    call(window.bangui.setJailValue(request)),
+  onChange: (listener: (jails: Jail[]) => void): (() => void) =>
+    window.bangui.onJailsChanged(listener)
 }

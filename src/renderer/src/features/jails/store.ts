@@ -1,89 +1,137 @@
+/** Jails: the list with live counts, the selected jail, its settings, start/stop. */
 import { create } from 'zustand'
-import type { Jail, JailSettings, ServerInfo } from '../../../../shared/model.ts'
-import { errorMessage } from '../../lib/api.ts'
-import { jailsApi } from './api.ts'
+import type { Jail, JailSettings } from '../../../../shared/model.ts'
+import { errorMessage } from '../../lib/app-error.ts'
+import { jailsApi, type JailValueRequest } from './api.ts'
 
-type Status = 'idle' | 'loading' | 'ready' | 'error'
+export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error'
+export type JailValueKey = JailValueRequest['key']
 
-interface JailsStore {
+export interface JailsState {
   jails: Jail[]
-  status: Status
+  status: LoadStatus
   error: string | null
   selected: string | null
-  server: ServerInfo | null
+  /** Settings per jail name, kept while the app runs (refreshed when a jail is shown). */
   settings: Record<string, JailSettings>
+  settingsStatus: LoadStatus
   settingsError: string | null
+  /** The value being saved, if any. */
+  saving: JailValueKey | null
+  /** The jail being started or stopped. */
   busy: string | null
-  load(): Promise<void>
-  select(name: string | null): void
-  apply(jails: Jail[]): void
-  loadSettings(jail: string): Promise<void>
-  setRunning(jail: string, run: boolean): Promise<void>
-  setValue(jail: string, key: 'bantime' | 'findtime' | 'maxretry', value: number): Promise<void>
+  /** The last start/stop failure, for the jail detail. */
+  actionError: string | null
+  /** The jail the user asked to stop (confirmation shown). */
+  confirmStop: string | null
 }
 
-export const useJails = create<JailsStore>((set, get) => ({
+export interface JailsActions {
+  load(): Promise<void>
+  /** Applies a fresh list (listJails or a `jailsChanged` event), keeping a valid selection. */
+  apply(jails: Jail[]): void
+  select(name: string | null): void
+  loadSettings(jail: string): Promise<void>
+  start(jail: string): Promise<void>
+  askStop(jail: string): void
+  dismissStop(): void
+  stop(jail: string): Promise<void>
+  /** Saves bantime, findtime or maxretry; resolves true on success. */
+  setValue(request: JailValueRequest): Promise<boolean>
+}
+
+export type JailsStore = JailsState & JailsActions
+
+export const initialJailsState: JailsState = {
   jails: [],
   status: 'idle',
   error: null,
   selected: null,
-  server: null,
   settings: {},
+  settingsStatus: 'idle',
   settingsError: null,
+  saving: null,
   busy: null,
+  actionError: null,
+  confirmStop: null
+}
+
+/** The selection after a new list: kept if the jail still exists, else the first jail. */
+export function keepSelection(jails: readonly Jail[], selected: string | null): string | null {
+  if (selected !== null && jails.some((j) => j.name === selected)) return selected
+  return jails[0]?.name ?? null
+}
+
+export const useJailsStore = create<JailsStore>()((set, get) => ({
+  ...initialJailsState,
   async load() {
-    set({ status: get().jails.length ? 'ready' : 'loading', error: null })
+    set({ status: get().status === 'ready' ? 'ready' : 'loading', error: null })
     try {
-      const [jails, server] = await Promise.all([jailsApi.list(), jailsApi.serverInfo()])
-      get().apply(jails)
-      set({ status: 'ready', server })
+      get().apply(await jailsApi.list())
     } catch (e) {
       set({ status: 'error', error: errorMessage(e) })
     }
   },
-  select(name) {
-    set({ selected: name })
-  },
   apply(jails) {
-    const selected = get().selected
-    set({
-      jails,
-      status: 'ready',
-      selected:
-        selected && jails.some((j) => j.name === selected) ? selected : (jails[0]?.name ?? null)
-    })
+    set({ jails, status: 'ready', error: null, selected: keepSelection(jails, get().selected) })
+  },
+  select(name) {
+    if (name !== get().selected) set({ selected: name, actionError: null, settingsError: null })
   },
   async loadSettings(jail) {
-    set({ settingsError: null })
+    const cached = jail in get().settings
+    set({ settingsStatus: cached ? 'ready' : 'loading', settingsError: null })
     try {
       const s = await jailsApi.settings(jail)
-      set({ settings: { ...get().settings, [jail]: s } })
+      set({ settings: { ...get().settings, [jail]: s }, settingsStatus: 'ready' })
     } catch (e) {
-      set({ settingsError: errorMessage(e) })
+      if (get().selected === jail) set({ settingsStatus: 'error', settingsError: errorMessage(e) })
     }
   },
-  async setRunning(jail, run) {
-    set({ busy: jail, error: null })
+  async start(jail) {
+    set({ busy: jail, actionError: null })
     try {
-      await (run ? jailsApi.start(jail) : jailsApi.stop(jail))
+      await jailsApi.start(jail)
       get().apply(await jailsApi.list())
     } catch (e) {
-      set({ error: errorMessage(e) })
+      set({ actionError: errorMessage(e) })
     } finally {
       set({ busy: null })
     }
   },
-  async setValue(jail, key, value) {
-    set({ settingsError: null })
+  askStop(jail) {
+    set({ confirmStop: jail, actionError: null })
+  },
+  dismissStop() {
+    set({ confirmStop: null })
+  },
+  async stop(jail) {
+    set({ busy: jail, actionError: null, confirmStop: null })
     try {
-      await jailsApi.setValue(jail, key, value)
-      await get().loadSettings(jail)
+      await jailsApi.stop(jail)
+      get().apply(await jailsApi.list())
+    } catch (e) {
+      set({ actionError: errorMessage(e) })
+    } finally {
+      set({ busy: null })
+    }
+  },
+  async setValue(request) {
+    set({ saving: request.key, settingsError: null })
+    try {
+      const value = await jailsApi.setValue(request)
+      const current = get().settings[request.jail]
+      if (current) {
+        set({
+          settings: { ...get().settings, [request.jail]: { ...current, [request.key]: value } }
+        })
+      }
+      return true
     } catch (e) {
       set({ settingsError: errorMessage(e) })
+      return false
+    } finally {
+      set({ saving: null })
     }
   }
 }))
-
-/** Total current bans over all jails. */
-export const totalBanned = (jails: readonly Jail[]): number =>
-  jails.reduce((n, j) => n + j.currentlyBanned, 0)

@@ -1,9 +1,11 @@
+/** The reload feature's bridge call: the only place it touches window.bangui. */
+import type { RequestOf } from '../../../../shared/contract.ts'
 import type { ReloadResult } from '../../../../shared/model.ts'
-import { bridge, unwrap } from '../../lib/api.ts'
+import { call } from '../../lib/app-error.ts'
 
-export type Scope = { kind: 'all' } | { kind: 'include' | 'exclude'; jails: string[] }
+export type ReloadRequest = RequestOf<'reload'>
+export type ReloadScope = ReloadRequest['scope']
 
 export const reloadApi = {
-  reload: (scope: Scope, restart: boolean, unban: boolean): Promise<ReloadResult> =>
-    unwrap(bridge().reload({ scope, restart, unban }))
+  reload: (request: ReloadRequest): Promise<ReloadResult> => call(window.bangui.reload(request))
 }

@@ -1,125 +1,163 @@
-import { useEffect, useLayoutEffect, useState } from 'react'
-import { bansToCsv, bansToJson, download } from '../../../lib/export.ts'
-import { formatCount } from '../../../lib/format.ts'
-import { useBans, useBanDialog } from '../store.ts'
-import { BanTable, useBanView } from './BanTable.tsx'
-import { UnbanAllDialog, UnbanSelectedDialog } from './ConfirmDialogs.tsx'
+import { useLayoutEffect } from 'react'
+import { copyText } from '../../../lib/clipboard.ts'
+import { downloadText } from '../../../lib/download.ts'
+import { bansToCsv, bansToJson, exportFileName } from '../../../lib/export.ts'
+import { formatCount, plural } from '../../../lib/format.ts'
+import { markFirstPaint, resetFirstPaint } from '../../../lib/perf.ts'
+import {
+  countsText,
+  selectBansStatus,
+  selectFilter,
+  selectLoadedAt,
+  selectNotice,
+  selectRefreshing,
+  selectSelectedCount,
+  selectTotal,
+  selectedIpsInOrder
+} from '../selectors.ts'
+import { useBansStore } from '../store.ts'
+import { BanTable } from './BanTable.tsx'
 
-/** Toolbar + virtualized table for the selected jail's bans. */
-export function BansPanel({ jail, count }: { jail: string; count: number }) {
-  const load = useBans((s) => s.load)
-  const bans = useBans((s) => s.bans)
-  const status = useBans((s) => s.status)
-  const loadedAt = useBans((s) => s.loadedAt)
-  const filter = useBans((s) => s.filter)
-  const setFilter = useBans((s) => s.setFilter)
-  const selected = useBans((s) => s.selected)
-  const notice = useBans((s) => s.notice)
-  const showBan = useBanDialog((s) => s.show)
-  const view = useBanView()
-  const [dialog, setDialog] = useState<'unban' | 'unban-all' | null>(null)
+/** Toolbar (filter, copy, unban, export) and the virtualized table of the shown jail's bans. */
+export function BansPanel({ jail }: { jail: string }) {
+  const status = useBansStore(selectBansStatus)
+  const loadedAt = useBansStore(selectLoadedAt)
+  const filter = useBansStore(selectFilter)
+  const total = useBansStore(selectTotal)
+  const selectedCount = useBansStore(selectSelectedCount)
+  const counts = useBansStore(countsText)
+  const notice = useBansStore(selectNotice)
+  const refreshing = useBansStore(selectRefreshing)
+  const { setFilter, askUnbanSelected, askUnbanAll, notify } = useBansStore.getState()
 
-  useEffect(() => {
-    void load(jail)
-  }, [jail, load])
-
-  // Time from the data arriving to the rows being in the DOM (read by the e2e and the bench).
+  // The first-paint figure (e2e, bench): from the list arriving to its rows on screen.
   useLayoutEffect(() => {
-    if (status !== 'ready' || !loadedAt) return
-    requestAnimationFrame(() => {
-      ;(window as unknown as { __banguiFirstPaintMs?: number }).__banguiFirstPaintMs =
-        performance.now() - loadedAt
-    })
+    if (status === 'loading') resetFirstPaint()
+    else if (status === 'ready' && loadedAt > 0) markFirstPaint(loadedAt)
   }, [status, loadedAt])
 
-  useEffect(() => {
-    const onUnban = () => setDialog('unban')
-    window.addEventListener('bangui:unban-selected', onUnban)
-    return () => window.removeEventListener('bangui:unban-selected', onUnban)
-  }, [])
+  const ready = status === 'ready'
+  const copy = () => {
+    const ips = selectedIpsInOrder(useBansStore.getState())
+    copyText(ips.join('\n')).then(
+      () => notify(`Copied ${plural(ips.length, 'IP')} to the clipboard.`),
+      (e: unknown) => notify(`Copy failed: ${e instanceof Error ? e.message : String(e)}`)
+    )
+  }
+  const exportAs = (ext: 'csv' | 'json') => {
+    const bans = useBansStore.getState().bans
+    downloadText(
+      exportFileName(jail, ext, Date.now()),
+      ext === 'csv' ? 'text/csv;charset=utf-8' : 'application/json',
+      ext === 'csv' ? bansToCsv(bans) : bansToJson(bans)
+    )
+    notify(`Exported ${plural(bans.length, 'ban')} of ${jail} as ${ext.toUpperCase()}.`)
+  }
 
-  const copy = () => void navigator.clipboard?.writeText([...selected].join('\n'))
   return (
     <section className="bans" aria-label={`Bans of ${jail}`}>
-      <div className="toolbar">
-        <input
-          type="search"
-          className="filter"
-          placeholder={`Filter ${formatCount(bans.length)} bans…`}
-          value={filter}
-          onChange={(e) => setFilter(e.target.value)}
-          aria-label="Filter bans"
-          data-testid="ban-filter"
-        />
-        <span className="muted" data-testid="ban-counts">
-          {filter ? `${formatCount(view.length)} of ` : ''}
-          {formatCount(bans.length)} · {formatCount(selected.size)} selected
+      <div className="toolbar" role="toolbar" aria-label="Ban list actions">
+        <div className="filter-box">
+          <svg
+            viewBox="0 0 16 16"
+            width="14"
+            height="14"
+            aria-hidden="true"
+            className="filter-icon"
+          >
+            <path
+              d="M2 3h12L9.5 8.5V13l-3-1.5v-3z"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="1.3"
+            />
+          </svg>
+          <input
+            type="search"
+            className="filter"
+            placeholder={`Filter ${formatCount(total)} bans by IP…`}
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape' && filter) {
+                e.stopPropagation()
+                setFilter('')
+              }
+            }}
+            aria-label="Filter bans by IP"
+            disabled={!ready || total === 0}
+            spellCheck={false}
+            data-testid="ban-filter"
+          />
+        </div>
+        <span className="counts" data-testid="ban-counts">
+          {ready ? counts : ''}
+          {refreshing && <span className="spinner" aria-label="refreshing" />}
         </span>
         <div className="spacer" />
         <button
           type="button"
-          className="primary"
-          onClick={() => showBan(jail)}
-          data-testid="open-ban-dialog"
-          title="Ctrl+B"
-        >
-          Ban…
-        </button>
-        <button
-          type="button"
-          disabled={selected.size === 0}
-          onClick={() => setDialog('unban')}
-          data-testid="unban-selected"
-          title="Delete"
-        >
-          Unban selected
-        </button>
-        <button
-          type="button"
-          disabled={selected.size === 0}
+          disabled={selectedCount === 0}
           onClick={copy}
           data-testid="copy-selected"
+          title="Copy the selected IPs, one per line"
         >
           Copy
         </button>
         <button
           type="button"
-          disabled={bans.length === 0}
-          onClick={() => download(`${jail}-bans.csv`, 'text/csv', bansToCsv(view))}
-          data-testid="export-csv"
+          disabled={selectedCount === 0}
+          onClick={() => askUnbanSelected()}
+          data-testid="unban-selected"
+          aria-keyshortcuts="Delete"
+          title="Unban the selected IPs in this jail (Delete)"
         >
-          CSV
+          Unban{selectedCount > 0 ? ` ${formatCount(selectedCount)}` : ''}
         </button>
-        <button
-          type="button"
-          disabled={bans.length === 0}
-          onClick={() => download(`${jail}-bans.json`, 'application/json', bansToJson(view))}
-          data-testid="export-json"
-        >
-          JSON
-        </button>
+        <div className="button-group" role="group" aria-label="Export">
+          <button
+            type="button"
+            disabled={!ready || total === 0}
+            onClick={() => exportAs('csv')}
+            data-testid="export-csv"
+            title={`Export all ${formatCount(total)} bans of ${jail} as CSV`}
+          >
+            CSV
+          </button>
+          <button
+            type="button"
+            disabled={!ready || total === 0}
+            onClick={() => exportAs('json')}
+            data-testid="export-json"
+            title={`Export all ${formatCount(total)} bans of ${jail} as JSON`}
+          >
+            JSON
+          </button>
+        </div>
         <button
           type="button"
           className="danger"
-          disabled={count === 0 && bans.length === 0}
-          onClick={() => setDialog('unban-all')}
+          disabled={!ready || total === 0}
+          onClick={() => askUnbanAll(jail)}
           data-testid="unban-all"
         >
           Unban all…
         </button>
       </div>
       {notice && (
-        <p className="notice" role="status" data-testid="ban-notice">
-          {notice}
-        </p>
+        <div className="notice" role="status" data-testid="ban-notice">
+          <span>{notice}</span>
+          <button
+            type="button"
+            className="icon-button"
+            onClick={() => notify(null)}
+            aria-label="Dismiss"
+          >
+            ×
+          </button>
+        </div>
       )}
-      <BanTable view={view} />
-      {dialog === 'unban' && selected.size > 0 && (
-        <UnbanSelectedDialog onClose={() => setDialog(null)} />
-      )}
-      {dialog === 'unban-all' && (
-        <UnbanAllDialog jail={jail} count={bans.length} onClose={() => setDialog(null)} />
-      )}
+      <BanTable />
     </section>
   )
 }

@@ -1,35 +1,48 @@
-import { useEffect, useState } from 'react'
-import { STATUS_TEXT, useConnection } from '../store.ts'
+import { formatDuration } from '../../../lib/format.ts'
+import { selectNow, useNow } from '../../../lib/ticker.ts'
+import { bannerModel, selectConnection, selectRetryError, selectRetrying } from '../selectors.ts'
+import { useConnectionStore } from '../store.ts'
 
 /** Shown whenever the app is not connected: the reason in words, what to do, and Retry. */
 export function ConnectionBanner() {
-  const state = useConnection((s) => s.state)
-  const retrying = useConnection((s) => s.retrying)
-  const retry = useConnection((s) => s.retry)
-  const [now, setNow] = useState(() => Date.now())
-  useEffect(() => {
-    if (!state?.nextRetryAt) return
-    const t = setInterval(() => setNow(Date.now()), 500)
-    return () => clearInterval(t)
-  }, [state?.nextRetryAt])
-
-  if (!state || state.status === 'connected') return null
-  const text = STATUS_TEXT[state.status]
-  const wait = state.nextRetryAt ? Math.max(0, Math.ceil((state.nextRetryAt - now) / 1000)) : null
-  const severe = state.status === 'permission-denied' || state.status === 'socket-missing'
+  const connection = useConnectionStore(selectConnection)
+  const retrying = useConnectionStore(selectRetrying)
+  const retryError = useConnectionStore(selectRetryError)
+  const retry = useConnectionStore((s) => s.retry)
+  const now = useNow(selectNow)
+  const model = bannerModel(connection, now)
+  if (!model) return null
   return (
     <div
-      className={`banner ${severe ? 'banner-error' : 'banner-warn'}`}
-      role="alert"
+      className={`banner banner-${model.tone}`}
       data-testid="connection-banner"
+      data-status={model.status}
     >
-      <div className="banner-text">
-        <strong data-testid="connection-status">{text.title}</strong>
-        {state.message && <span className="banner-detail">{state.message}</span>}
-        {text.hint && !state.message && <span className="banner-hint">{text.hint}</span>}
+      <span className={`banner-icon ${model.tone}`} aria-hidden="true">
+        {model.tone === 'info' ? '' : '!'}
+      </span>
+      {/* The live region holds the words only: the countdown beside it must not be re-announced every second. */}
+      <div className="banner-text" role={model.tone === 'info' ? 'status' : 'alert'}>
+        <strong data-testid="connection-status">{model.title}</strong>
+        {model.message && (
+          <span className="banner-detail" data-testid="connection-message">
+            {model.message}
+          </span>
+        )}
+        {model.hint && (
+          <span className="banner-hint">
+            <span className="banner-label">What to do: </span>
+            {model.hint}
+          </span>
+        )}
+        {retryError && <span className="banner-detail error-text">{retryError}</span>}
       </div>
       <div className="banner-actions">
-        {wait !== null && wait > 0 && <span className="muted">retrying in {wait} s</span>}
+        {model.retryIn !== null && (
+          <span className="muted countdown" data-testid="connection-countdown">
+            {model.retryIn > 0 ? `Next attempt in ${formatDuration(model.retryIn)}` : 'Retrying…'}
+          </span>
+        )}
         <button
           type="button"
           onClick={() => void retry()}

@@ -1,122 +1,210 @@
-import { useEffect, useState } from 'react'
-import type { JailSettings } from '../../../../../shared/model.ts'
-import { formatDuration } from '../../../lib/format.ts'
-import { useJails } from '../store.ts'
+import { useEffect, useId, useState } from 'react'
+import { durationInputText, parseDuration } from '../../../lib/duration-input.ts'
+import { formatCount, formatDuration } from '../../../lib/format.ts'
+import { incrementText, selectSettingsOf } from '../selectors.ts'
+import { useJailsStore, type JailValueKey } from '../store.ts'
 
-/** Settings of the selected jail, durations in human units, with the editable values. */
+/** Settings of the shown jail: durations in human units, the editable values, increment. */
 export function JailSettingsPanel({ jail }: { jail: string }) {
-  const settings = useJails((s) => s.settings[jail])
-  const error = useJails((s) => s.settingsError)
-  const load = useJails((s) => s.loadSettings)
+  const settings = useJailsStore(selectSettingsOf(jail))
+  const status = useJailsStore((s) => s.settingsStatus)
+  const error = useJailsStore((s) => s.settingsError)
+  const loadSettings = useJailsStore((s) => s.loadSettings)
   useEffect(() => {
-    void load(jail)
-  }, [jail, load])
+    void loadSettings(jail)
+  }, [jail, loadSettings])
 
-  if (!settings) return <div className="panel muted">{error ?? 'Loading settings…'}</div>
-  const inc = settings.increment
+  if (!settings) {
+    return (
+      <section className="panel settings" aria-label="Jail settings" data-testid="settings-panel">
+        {status === 'error' ? (
+          <p className="error-text" role="alert">
+            Could not read the settings: {error}{' '}
+            <button type="button" className="link" onClick={() => void loadSettings(jail)}>
+              Try again
+            </button>
+          </p>
+        ) : (
+          <div className="settings-skeleton" aria-busy="true">
+            <span className="visually-hidden">Loading settings…</span>
+          </div>
+        )}
+      </section>
+    )
+  }
   return (
     <section className="panel settings" aria-label="Jail settings" data-testid="settings-panel">
       <dl className="settings-grid">
         <Editable
           jail={jail}
           k="bantime"
+          label="Ban time"
           value={settings.bantime}
           human={formatDuration(settings.bantime)}
         />
         <Editable
           jail={jail}
           k="findtime"
+          label="Find time"
           value={settings.findtime}
           human={formatDuration(settings.findtime)}
         />
         <Editable
           jail={jail}
           k="maxretry"
+          label="Max retry"
           value={settings.maxretry}
-          human={`${settings.maxretry} failures`}
+          human={`${formatCount(settings.maxretry)} ${settings.maxretry === 1 ? 'failure' : 'failures'}`}
         />
-        <dt>Actions</dt>
-        <dd>
-          {settings.actions.length ? (
-            settings.actions.join(', ')
-          ) : (
-            <span className="muted">none (bans are recorded only)</span>
-          )}
-        </dd>
-        <dt>Log files</dt>
-        <dd className="mono">{settings.logpath.join(', ') || '—'}</dd>
-        <dt>Ignored</dt>
-        <dd className="mono">{settings.ignoreip.join(', ') || '—'}</dd>
-        <dt>Use DNS</dt>
-        <dd>{settings.usedns}</dd>
-        <dt>Ban time increment</dt>
-        <dd data-testid="increment">{inc.enabled ? incrementText(settings) : 'off'}</dd>
-        <dt>Fail regexes</dt>
-        <dd>{settings.failregex.length}</dd>
+        <div className="setting">
+          <dt>Ban time increment</dt>
+          <dd data-testid="increment" title={incrementText(settings)}>
+            {incrementText(settings)}
+          </dd>
+        </div>
+        <div className="setting">
+          <dt>Actions</dt>
+          <dd title={settings.actions.join(', ')}>
+            {settings.actions.length ? (
+              settings.actions.join(', ')
+            ) : (
+              <span className="muted">none: bans are only recorded</span>
+            )}
+          </dd>
+        </div>
+        <div className="setting">
+          <dt>Ignored</dt>
+          <dd className="mono" title={settings.ignoreip.join(', ')}>
+            {settings.ignoreip.join(', ') || <span className="muted">nothing</span>}
+          </dd>
+        </div>
+        <div className="setting">
+          <dt>Log files</dt>
+          <dd className="mono" title={settings.logpath.join('\n')}>
+            {settings.logpath.join(', ') || <span className="muted">none (journal or none)</span>}
+          </dd>
+        </div>
+        <div className="setting">
+          <dt>Filter</dt>
+          <dd>
+            {settings.failregex.length} {settings.failregex.length === 1 ? 'regex' : 'regexes'} ·
+            DNS {settings.usedns}
+          </dd>
+        </div>
       </dl>
-      {error && <p className="error-text">{error}</p>}
+      {error && (
+        <p className="error-text" role="alert">
+          {error}
+        </p>
+      )}
     </section>
   )
 }
 
-function incrementText(s: JailSettings): string {
-  const i = s.increment
-  const parts = [`factor ${i.factor ?? '1'}`]
-  if (i.multipliers) parts.push(`multipliers ${i.multipliers}`)
-  if (i.formula) parts.push(`formula ${i.formula}`)
-  if (i.maxtime !== null) parts.push(`max ${formatDuration(i.maxtime)}`)
-  if (i.rndtime !== null) parts.push(`random +${formatDuration(i.rndtime)}`)
-  if (i.overalljails) parts.push('across all jails')
-  return parts.join(', ')
-}
-
+/** One editable value: shown in human units, edited as "10m", "1h", "permanent" or seconds. */
 function Editable(props: {
   jail: string
-  k: 'bantime' | 'findtime' | 'maxretry'
+  k: JailValueKey
+  label: string
   value: number
   human: string
 }) {
-  const setValue = useJails((s) => s.setValue)
+  const setValue = useJailsStore((s) => s.setValue)
+  const saving = useJailsStore((s) => s.saving === props.k)
   const [editing, setEditing] = useState(false)
-  const [text, setText] = useState(String(props.value))
-  const label = { bantime: 'Ban time', findtime: 'Find time', maxretry: 'Max retry' }[props.k]
+  const [text, setText] = useState('')
+  const inputId = useId()
+  const hintId = useId()
+  const isDuration = props.k !== 'maxretry'
+  const parsed = isDuration
+    ? parseDuration(text, { allowPermanent: props.k === 'bantime' })
+    : /^\d+$/.test(text.trim()) && Number(text) >= 1 && Number(text) <= 1_000_000
+      ? ({ ok: true, seconds: Number(text) } as const)
+      : ({ ok: false, reason: 'A whole number from 1 to 1,000,000.' } as const)
+
+  const save = async () => {
+    if (!parsed.ok) return
+    const ok = await setValue({ jail: props.jail, key: props.k, value: parsed.seconds })
+    if (ok) setEditing(false)
+  }
   return (
-    <>
-      <dt>{label}</dt>
+    <div className="setting">
+      <dt>
+        <label htmlFor={inputId}>{props.label}</label>
+      </dt>
       <dd>
         {editing ? (
           <form
             className="inline-form"
             onSubmit={(e) => {
               e.preventDefault()
-              void setValue(props.jail, props.k, Number(text)).then(() => setEditing(false))
+              void save()
+            }}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') {
+                e.stopPropagation()
+                setEditing(false)
+              }
             }}
           >
             <input
-              aria-label={`${label} ${props.k === 'maxretry' ? '' : '(seconds, -1 = permanent)'}`}
+              id={inputId}
               value={text}
               onChange={(e) => setText(e.target.value)}
-              inputMode="numeric"
-              pattern="-?[0-9]+"
+              aria-invalid={!parsed.ok}
+              aria-describedby={hintId}
               autoFocus
+              spellCheck={false}
               data-testid={`edit-${props.k}`}
             />
-            <button type="submit">Save</button>
-            <button type="button" onClick={() => setEditing(false)}>
+            <button type="submit" className="small primary" disabled={!parsed.ok || saving}>
+              {saving ? 'Saving…' : 'Save'}
+            </button>
+            <button type="button" className="small" onClick={() => setEditing(false)}>
               Cancel
             </button>
+            <span id={hintId} className={`field-hint ${parsed.ok ? '' : 'error-text'}`}>
+              {parsed.ok
+                ? isDuration
+                  ? `= ${formatDuration(parsed.seconds)}`
+                  : ''
+                : text.trim() === ''
+                  ? isDuration
+                    ? `e.g. 10m, 1h, 2d${props.k === 'bantime' ? ', permanent' : ''}`
+                    : ''
+                  : parsed.reason}
+            </span>
           </form>
         ) : (
           <button
+            id={inputId}
             type="button"
-            className="link"
-            title="Edit"
-            onClick={() => (setText(String(props.value)), setEditing(true))}
+            className="value-button"
+            title={`Change ${props.label.toLowerCase()}`}
+            onClick={() => {
+              setText(isDuration ? durationInputText(props.value) : String(props.value))
+              setEditing(true)
+            }}
+            data-testid={`value-${props.k}`}
           >
             {props.human}
+            <svg
+              viewBox="0 0 16 16"
+              width="12"
+              height="12"
+              aria-hidden="true"
+              className="edit-icon"
+            >
+              <path
+                d="M11 2.5l2.5 2.5L6 12.5 3 13l.5-3z"
+                fill="none"
+                stroke="currentColor"
+                strokeWidth="1.4"
+              />
+            </svg>
           </button>
         )}
       </dd>
-    </>
+    </div>
   )
 }

@@ -1,80 +1,141 @@
-import { useState } from 'react'
+import { useId } from 'react'
 import { Dialog } from '../../../app/Dialog.tsx'
-import { useJails } from '../../jails/store.ts'
-import type { Scope } from '../api.ts'
-import { useReload } from '../store.ts'
+import { selectJails } from '../../jails/selectors.ts'
+import { useJailsStore } from '../../jails/store.ts'
+import {
+  reloadHeadline,
+  selectReloadError,
+  selectReloadOpen,
+  selectReloadResult,
+  selectReloadStatus
+} from '../selectors.ts'
+import { useReloadStore } from '../store.ts'
 
-/** Reload all jails or one, optionally restarting; shows the verification result. */
+/** Reload every jail or one chosen jail, optionally restarting; shows the verified result. */
 export function ReloadDialog() {
-  const r = useReload()
-  const selected = useJails((s) => s.selected)
-  const [target, setTarget] = useState<'all' | 'jail'>('all')
-  const [restart, setRestart] = useState(false)
-  const [unban, setUnban] = useState(false)
-  if (!r.open) return null
-  const scope: Scope =
-    target === 'all' || !selected ? { kind: 'all' } : { kind: 'include', jails: [selected] }
+  const open = useReloadStore(selectReloadOpen)
+  return open ? <ReloadDialogBody /> : null
+}
+
+function ReloadDialogBody() {
+  const status = useReloadStore(selectReloadStatus)
+  const result = useReloadStore(selectReloadResult)
+  const error = useReloadStore(selectReloadError)
+  const target = useReloadStore((s) => s.target)
+  const jail = useReloadStore((s) => s.jail)
+  const restart = useReloadStore((s) => s.restart)
+  const unban = useReloadStore((s) => s.unban)
+  const { close, setTarget, setJail, setRestart, setUnban, run } = useReloadStore.getState()
+  const jails = useJailsStore(selectJails)
+  const selectId = useId()
+  const busy = status === 'running'
+  const headline = result ? reloadHeadline(result) : null
+  const chosen = jail ?? jails[0]?.name ?? null
+
   return (
-    <Dialog title="Reload fail2ban" onClose={r.close} testId="reload-dialog" wide>
-      <fieldset className="radio-group" disabled={r.status === 'running'}>
-        <label>
-          <input type="radio" checked={target === 'all'} onChange={() => setTarget('all')} /> Every
-          jail (re-reads the whole configuration)
-        </label>
-        <label>
+    <Dialog title="Reload fail2ban" onClose={close} testId="reload-dialog" size="wide">
+      <fieldset className="radio-group" disabled={busy}>
+        <legend className="visually-hidden">What to reload</legend>
+        <label className="radio">
           <input
             type="radio"
+            name="reload-target"
+            checked={target === 'all'}
+            onChange={() => setTarget('all')}
+            data-testid="reload-all"
+            data-autofocus={target === 'all' ? true : undefined}
+          />
+          <span>
+            Every jail <span className="muted">— re-reads the whole configuration</span>
+          </span>
+        </label>
+        <label className="radio">
+          <input
+            type="radio"
+            name="reload-target"
             checked={target === 'jail'}
-            onChange={() => setTarget('jail')}
-            disabled={!selected}
+            onChange={() => {
+              if (chosen) setJail(chosen)
+            }}
+            disabled={jails.length === 0}
             data-testid="reload-selected"
-          />{' '}
-          Only {selected ?? 'the selected jail'}
+          />
+          <span>One jail:</span>
         </label>
-        <label>
-          <input type="checkbox" checked={restart} onChange={(e) => setRestart(e.target.checked)} />{' '}
-          Restart the jails completely
+        <select
+          id={selectId}
+          className="reload-jail"
+          aria-label="Jail to reload"
+          value={chosen ?? ''}
+          onChange={(e) => setJail(e.target.value)}
+          disabled={jails.length === 0}
+          data-testid="reload-jail"
+        >
+          {jails.map((j) => (
+            <option key={j.name} value={j.name}>
+              {j.name}
+              {j.running ? '' : ' (stopped)'}
+            </option>
+          ))}
+        </select>
+        <label className="check">
+          <input type="checkbox" checked={restart} onChange={(e) => setRestart(e.target.checked)} />
+          <span>
+            Restart {target === 'all' ? 'the jails' : 'the jail'} completely{' '}
+            <span className="muted">(stop and start instead of reloading in place)</span>
+          </span>
         </label>
-        <label className={restart ? '' : 'muted'}>
+        <label className={`check nested${restart ? '' : ' muted'}`}>
           <input
             type="checkbox"
             checked={unban}
             disabled={!restart}
             onChange={(e) => setUnban(e.target.checked)}
-          />{' '}
-          …and unban their IPs
+          />
+          <span>…and unban all their IPs</span>
         </label>
       </fieldset>
-      {r.status === 'running' && <p aria-live="polite">Reloading…</p>}
-      {r.error && (
-        <p className="error-text" role="alert">
-          {r.error}
+      <p className="progress-text" role="status" aria-live="polite">
+        {busy ? 'Reloading… fail2ban-client is rebuilding the configuration.' : ''}
+      </p>
+      {error && (
+        <p className="inline-alert error" role="alert" data-testid="reload-error">
+          {error}
         </p>
       )}
-      {r.result && (
-        <div className={r.result.ok ? 'ok-box' : 'error-box'} data-testid="reload-result">
-          <strong>
-            {r.result.ok
-              ? `Reloaded: ${r.result.jails.length} jail${r.result.jails.length === 1 ? '' : 's'} running (${r.result.durationMs} ms)`
-              : r.result.missing.length
-                ? `Not running after reload: ${r.result.missing.join(', ')}`
-                : 'fail2ban-client reported an error'}
-          </strong>
-          {r.result.output && <pre className="output">{r.result.output}</pre>}
+      {result && headline && (
+        <div className={`result-box ${headline.tone}`} data-testid="reload-result">
+          <strong>{headline.text}</strong>
+          {result.missing.length > 0 && (
+            <p>
+              Missing:{' '}
+              {result.missing.map((m) => (
+                <span key={m} className="chip bad mono">
+                  {m}
+                </span>
+              ))}
+            </p>
+          )}
+          {result.output.trim() && (
+            <details open={!result.ok}>
+              <summary>fail2ban-client output</summary>
+              <pre className="output">{result.output}</pre>
+            </details>
+          )}
         </div>
       )}
       <div className="dialog-actions">
-        <button type="button" onClick={r.close} disabled={r.status === 'running'}>
+        <button type="button" onClick={close} disabled={busy}>
           Close
         </button>
         <button
           type="button"
           className="primary"
-          disabled={r.status === 'running'}
-          onClick={() => void r.run(scope, restart, restart && unban)}
+          disabled={busy || (target === 'jail' && !jail)}
+          onClick={() => void run()}
           data-testid="reload-run"
         >
-          Reload
+          {busy ? 'Reloading…' : result ? 'Reload again' : 'Reload'}
         </button>
       </div>
     </Dialog>

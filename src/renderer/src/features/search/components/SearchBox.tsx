@@ -1,64 +1,106 @@
-import { useJails } from '../../jails/store.ts'
-import { useSearch } from '../store.ts'
+import { useId } from 'react'
+import { useBansStore } from '../../bans/store.ts'
+import { useJailsStore } from '../../jails/store.ts'
+import {
+  selectHasOutcome,
+  selectQuery,
+  selectSearchError,
+  selectSearchResult,
+  selectSearchStatus
+} from '../selectors.ts'
+import { useSearchStore } from '../store.ts'
 
-/** Find the jails that ban an IP (`/` focuses it). */
+/** The DOM id of the search field (the `/` shortcut focuses it). */
+export const SEARCH_INPUT_ID = 'search-input'
+
+/** Find the jails that ban an IP; a hit navigates to the jail and selects the IP there. */
 export function SearchBox() {
-  const s = useSearch()
-  const select = useJails((j) => j.select)
+  const query = useSearchStore(selectQuery)
+  const status = useSearchStore(selectSearchStatus)
+  const result = useSearchStore(selectSearchResult)
+  const error = useSearchStore(selectSearchError)
+  const hasOutcome = useSearchStore(selectHasOutcome)
+  const { setQuery, search, clear } = useSearchStore.getState()
+  const resultId = useId()
+
+  const go = (jail: string, ip: string) => {
+    useJailsStore.getState().select(jail)
+    useBansStore.getState().revealIp(jail, ip)
+  }
+
   return (
     <div className="search">
       <form
         role="search"
         onSubmit={(e) => {
           e.preventDefault()
-          void s.search()
+          void search()
         }}
       >
+        <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" className="search-icon">
+          <circle cx="7" cy="7" r="4.5" fill="none" stroke="currentColor" strokeWidth="1.5" />
+          <path
+            d="m10.5 10.5 3.5 3.5"
+            stroke="currentColor"
+            strokeWidth="1.5"
+            strokeLinecap="round"
+          />
+        </svg>
         <input
-          id="search-input"
+          id={SEARCH_INPUT_ID}
           type="search"
-          placeholder="Find an IP in all jails  ( / )"
-          value={s.query}
-          onChange={(e) => s.setQuery(e.target.value)}
-          onKeyDown={(e) => e.key === 'Escape' && s.clear()}
-          aria-label="Find an IP in all jails"
-          data-testid="search-input"
+          placeholder="Find an IP in every jail"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') {
+              e.stopPropagation()
+              clear()
+              e.currentTarget.blur()
+            }
+          }}
+          aria-label="Find an IP in every jail"
+          aria-describedby={hasOutcome ? resultId : undefined}
+          aria-keyshortcuts="/"
+          autoComplete="off"
           spellCheck={false}
+          data-testid="search-input"
         />
+        <kbd className="search-kbd" aria-hidden="true">
+          /
+        </kbd>
       </form>
-      {s.status !== 'idle' && (
-        <div className="search-result" role="status" data-testid="search-result">
-          {s.status === 'searching' && 'Searching…'}
-          {s.status === 'error' && <span className="error-text">{s.error}</span>}
-          {s.status === 'done' &&
-            s.result &&
-            (s.result.jails.length === 0 ? (
+      {hasOutcome && (
+        <div id={resultId} className="search-result" role="status" data-testid="search-result">
+          {status === 'searching' && <span className="muted">Searching…</span>}
+          {status === 'error' && <span className="error-text">{error}</span>}
+          {status === 'done' &&
+            result &&
+            (result.jails.length === 0 ? (
               <span>
-                <span className="mono">{s.result.ip}</span> is not banned anywhere.
+                <span className="mono">{result.ip}</span> is not banned anywhere.
               </span>
             ) : (
               <span>
-                <span className="mono">{s.result.ip}</span> is banned in{' '}
-                {s.result.jails.map((j) => (
-                  <button
-                    key={j}
-                    type="button"
-                    className="link"
-                    onClick={() => select(j)}
-                    data-testid={`search-hit-${j}`}
-                  >
-                    {j}
-                  </button>
+                <span className="mono">{result.ip}</span> is banned in{' '}
+                {result.jails.map((j, i) => (
+                  <span key={j}>
+                    {i > 0 && ', '}
+                    <button
+                      type="button"
+                      className="link"
+                      onClick={() => go(j, result.ip)}
+                      data-testid={`search-hit-${j}`}
+                      title={`Show ${result.ip} in ${j}`}
+                    >
+                      {j}
+                    </button>
+                  </span>
                 ))}
               </span>
             ))}
-          <button
-            type="button"
-            className="link muted"
-            onClick={s.clear}
-            aria-label="Close search result"
-          >
-            ✕
+          <button type="button" className="icon-button" onClick={clear} aria-label="Clear search">
+            ×
           </button>
         </div>
       )}
