@@ -87,7 +87,7 @@ describe('registry over real services', () => {
     })
     expect(r).toEqual({ newlyBanned: unique, submitted: unique, cancelled: false })
     const progress = eventsOf('banProgress').slice(before)
-    expect(progress.map((p) => p.done)).toEqual([0, 1000, 2000, unique])
+    expect(progress.map((p) => p.done)).toEqual([0, 500, 1000, 1500, 2000, unique])
     const bans = await ok<unknown[]>('listBans', { jail: 'bulk' })
     expect(bans).toHaveLength(unique)
   })

@@ -12,7 +12,7 @@ import type { EventSink } from './events.ts'
 export interface BanServiceOptions {
   commands: Fail2BanCommands
   emit: EventSink
-  /** IPs per command for a jail without actions. Default 1000. */
+  /** IPs per command for a jail without actions (~40 ms of server time each). Default 500. */
   chunkNoAction?: number
   /** IPs per command for a jail with actions (~40–50 ms each with a shell action). Default 20. */
   chunkWithActions?: number
@@ -34,7 +34,7 @@ export class BanService {
   #running = new Set<string>()
 
   constructor(opts: BanServiceOptions) {
-    this.#o = { chunkNoAction: 1000, chunkWithActions: 20, ...opts }
+    this.#o = { chunkNoAction: 500, chunkWithActions: 20, ...opts }
   }
 
   /** IPs per command for this jail. */
@@ -135,6 +135,6 @@ function normalize(ips: readonly string[]): string[] {
 
 /** A chunk's deadline grows with its size: slow actions take ~50 ms per IP. */
 function timeoutFor(n: number, chunkSize: number): { timeoutMs: number } {
-  const perIp = chunkSize >= 1000 ? 1 : 200
+  const perIp = chunkSize >= 500 ? 1 : 200
   return { timeoutMs: Math.max(10_000, n * perIp) }
 }
