@@ -12,7 +12,8 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 
-export const APT_PACKAGES = ['fail2ban', 'chromium', 'desktop-file-utils']
+// fonts-liberation: with --no-install-recommends Chromium would have no font to lay text out with.
+export const APT_PACKAGES = ['fail2ban', 'chromium', 'fonts-liberation', 'desktop-file-utils']
 export const USER_COMMAND = `sudo apt-get install -y ${APT_PACKAGES.join(' ')}`
 const APT_GET = '/usr/bin/apt-get'
 const POLICY_RC_D = '/usr/sbin/policy-rc.d'
