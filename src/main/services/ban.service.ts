@@ -59,16 +59,11 @@ export class BanService {
   async unban(jail: string | null, ips: readonly string[]): Promise<number> {
     const list = normalize(ips)
     const size = jail === null ? this.#o.chunkWithActions : await this.chunkSizeFor(jail)
-    let removed = 0
-    for (let i = 0; i < list.length; i += size) {
-      const chunk = list.slice(i, i + size)
-      const opts = timeoutFor(chunk.length, size)
-      removed +=
-        jail === null
-          ? await this.#o.commands.unbanEverywhere(chunk, opts)
-          : await this.#o.commands.unbanIps(jail, chunk, opts)
-    }
-    return removed
+    return sumChunks(list, size, (chunk, opts) =>
+      jail === null
+        ? this.#o.commands.unbanEverywhere(chunk, opts)
+        : this.#o.commands.unbanIps(jail, chunk, opts)
+    )
   }
 
   /** Unbans everything in one jail (its list, chunked) or, with null, in every jail. */
@@ -77,12 +72,7 @@ export class BanService {
     const ips = await this.#o.commands.bannedIps(jail)
     if (ips.length === 0) return 0
     const size = await this.chunkSizeFor(jail)
-    let removed = 0
-    for (let i = 0; i < ips.length; i += size) {
-      const chunk = ips.slice(i, i + size)
-      removed += await this.#o.commands.unbanIps(jail, chunk, timeoutFor(chunk.length, size))
-    }
-    return removed
+    return sumChunks(ips, size, (chunk, opts) => this.#o.commands.unbanIps(jail, chunk, opts))
   }
 
   /** Asks a running ban to stop after its current chunk; false if no such operation runs. */
@@ -131,6 +121,20 @@ function normalize(ips: readonly string[]): string[] {
     out.add(c.value)
   }
   return [...out]
+}
+
+/** Sends `list` in chunks of `size`, one after another, and adds up the counts they return. */
+async function sumChunks(
+  list: readonly string[],
+  size: number,
+  send: (chunk: string[], opts: { timeoutMs: number }) => Promise<number>
+): Promise<number> {
+  let total = 0
+  for (let i = 0; i < list.length; i += size) {
+    const chunk = list.slice(i, i + size)
+    total += await send(chunk, timeoutFor(chunk.length, size))
+  }
+  return total
 }
 
 /** A chunk's deadline grows with its size: slow actions take ~50 ms per IP. */

@@ -39,14 +39,13 @@ export class JailService {
     return { version, socketPath: this.#o.socketPath, db }
   }
 
-  /** Polls now and returns the jail list (running and recently stopped). */
+  /**
+   * The jail list (running and recently stopped) from fresh counts. The counts go through the
+   * monitor, so they are fetched once and its `jailsChanged` listeners see them too; errors
+   * reach the caller.
+   */
   async list(): Promise<Jail[]> {
-    const counts = await this.#o.commands.allJailCounts()
-    await this.#o.monitor.pollNow()
-    // The monitor's list may lag if its poll failed; the fresh counts are authoritative.
-    const known = new Map(this.#o.monitor.jails.map((j) => [j.name, j]))
-    for (const [name, c] of counts) known.set(name, { name, running: true, ...c })
-    return [...known.values()].sort((a, b) => a.name.localeCompare(b.name))
+    return this.#o.monitor.ingest(await this.#o.commands.allJailCounts())
   }
 
   settings(jail: string): Promise<JailSettings> {

@@ -100,7 +100,7 @@ export class MonitorService {
   }
 
   async #poll(): Promise<void> {
-    const { commands, connection, emit } = this.#o
+    const { commands, connection } = this.#o
     if (!connection.connected) {
       await connection.check()
       if (!connection.connected) return
@@ -108,7 +108,7 @@ export class MonitorService {
     try {
       const counts = await commands.allJailCounts()
       connection.reportSuccess()
-      if (this.#applyCounts(counts)) emit('jailsChanged', this.jails)
+      this.ingest(counts)
       const w = this.#watched
       const wc = w === null ? undefined : counts.get(w)
       if (w !== null && wc && !sameBanCounts(wc, this.#watchedCounts)) {
@@ -121,6 +121,15 @@ export class MonitorService {
     } catch (err) {
       connection.reportError(err)
     }
+  }
+
+  /**
+   * Takes counts fetched by someone else (the UI's own list request), so one fetch serves both;
+   * emits `jailsChanged` if anything changed. Returns the jail list.
+   */
+  ingest(counts: Map<string, JailCounts>): Jail[] {
+    if (this.#applyCounts(counts)) this.#o.emit('jailsChanged', this.jails)
+    return this.jails
   }
 
   /** Merges fresh counts into the jail map; true if anything changed. */
