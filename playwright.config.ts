@@ -5,6 +5,9 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './e2e/support/chromium.ts'
  * e2e: the real built renderer in Debian's Chromium, wired through `page.exposeBinding` to the
  * real main-process services over a private real fail2ban-server (see e2e/support).
  */
+// E2E_PORT lets several checkouts run their e2e at once on one machine.
+const port = Number(process.env.E2E_PORT ?? 47173)
+
 export default defineConfig({
   testDir: './e2e',
   outputDir: './test-results',
@@ -16,7 +19,7 @@ export default defineConfig({
   use: {
     browserName: 'chromium',
     headless: true,
-    baseURL: 'http://127.0.0.1:47173',
+    baseURL: `http://127.0.0.1:${port}`,
     viewport: { width: 1366, height: 860 },
     launchOptions: {
       executablePath: CHROMIUM_PATH,
@@ -24,8 +27,8 @@ export default defineConfig({
     }
   },
   webServer: {
-    command: 'npx vite preview --outDir out/renderer --host 127.0.0.1 --port 47173 --strictPort',
-    url: 'http://127.0.0.1:47173',
+    command: `npx vite preview --outDir out/renderer --host 127.0.0.1 --port ${port} --strictPort`,
+    url: `http://127.0.0.1:${port}`,
     reuseExistingServer: !process.env.CI
   }
 })
