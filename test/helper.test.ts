@@ -13,8 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchHelper, type HelperSession } from '../src/main/helper/launcher.ts'
 import { encodeCommand } from '../src/main/fail2ban/pickle.ts'
 import { frameRequest } from '../src/main/fail2ban/framing.ts'
-import { rawCommand, startTestServer, type TestServer } from './support/f2b-server.ts'
-import { HelperWire, refusalMessage } from './support/helper-wire.ts'
+import { startTestServer, type TestServer } from './support/f2b-server.ts'
+import { directCommand, HelperWire, refusalMessage } from './support/helper-wire.ts'
 
 const HELPER = resolve('src/helper/bangui-helper.py')
 const END = Buffer.from('<F2B_END_COMMAND>', 'latin1')
@@ -45,7 +45,7 @@ afterAll(async () => {
 
 /** The server's state, read over a fresh direct socket connection (never through the helper). */
 async function snapshot(): Promise<string> {
-  const get = async (...args: string[]): Promise<unknown> => rawCommand(server.socketPath, args)
+  const get = async (...args: string[]): Promise<unknown> => directCommand(server.socketPath, args)
   const state: Record<string, unknown> = {}
   for (const g of ['loglevel', 'logtarget', 'syslogsocket', 'dbfile', 'dbpurgeage', 'dbmaxmatches'])
     state[g] = await get('get', g)
@@ -166,12 +166,12 @@ describe('allowed shapes', () => {
       '203.0.113.0/24'
     )
     // read back directly: the writes reached the real server
-    expect(await rawCommand(server.socketPath, ['get', 'webapp', 'maxretry'])).toEqual([0, 7])
+    expect(await directCommand(server.socketPath, ['get', 'webapp', 'maxretry'])).toEqual([0, 7])
 
     await ok(['stop', 'bulk'])
-    expect(JSON.stringify(await rawCommand(server.socketPath, ['status']))).not.toContain('bulk')
+    expect(JSON.stringify(await directCommand(server.socketPath, ['status']))).not.toContain('bulk')
     expect(await ok(['reload', '--all'])).toMatch(/OK$/)
-    expect(JSON.stringify(await rawCommand(server.socketPath, ['status']))).toContain('bulk')
+    expect(JSON.stringify(await directCommand(server.socketPath, ['status']))).toContain('bulk')
     await ok(['reload', 'webapp'])
     await ok(['reload', '--restart', '--unban', 'webapp'])
     await ok(['start', 'webapp'])
@@ -297,7 +297,7 @@ const REFUSED: (string | number)[][] = [
 describe('refused shapes', () => {
   it('refuses each shape with PermissionError and the server state unchanged', async () => {
     // a ban that refused unbans would remove, so "unchanged" covers the ban list too
-    await rawCommand(server.socketPath, ['set', 'sshd', 'banip', '192.0.2.200'])
+    await directCommand(server.socketPath, ['set', 'sshd', 'banip', '192.0.2.200'])
     const before = await snapshot()
     for (const tokens of REFUSED) {
       const reply = await wire.send(tokens)
@@ -389,7 +389,7 @@ describe('hostile frames', () => {
     expect(refusalMessage((await wire.next()).value)).toMatch(/^refused: undecodable/)
     expect(await wire.send(['ping'])).toEqual([0, 'pong'])
     expect(
-      JSON.stringify(await rawCommand(server.socketPath, ['get', 'webapp', 'banip']))
+      JSON.stringify(await directCommand(server.socketPath, ['get', 'webapp', 'banip']))
     ).not.toContain('192.0.2.77')
   })
 

@@ -490,7 +490,7 @@ class Policy(object):
                     return 'forward', a, False
                 if a[2] == 'banip' and (n == 3 or a[3] == '--with-time'):
                     return 'forward', a, False
-            raise Refused('get of this key is not allowed')
+            raise Refused('get %s is not allowed' % short(' '.join(map(str, a[1:4])), 80))
         if verb == 'set':
             if n >= 4 and is_str(a, 1, 2):
                 key = a[2]
@@ -507,7 +507,7 @@ class Policy(object):
                     self.jail(a[1])
                     check_ip(a[3], 'ignoreip entry')
                     return 'forward', a, True
-            raise Refused('set of this key is not allowed')
+            raise Refused('set %s is not allowed' % short(' '.join(map(str, a[1:3])), 80))
         if verb == 'unban':
             if n == 2 and a[1] == '--all':
                 return 'forward', a, True

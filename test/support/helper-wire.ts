@@ -3,6 +3,7 @@
  * encoder, or raw bytes), read reply frames in order. A reply ends at the first end marker whose
  * prefix decodes completely (the marker may also occur inside a reply's data).
  */
+import { createConnection } from 'node:net'
 import type { Duplex } from 'node:stream'
 import {
   encodeCommand,
@@ -110,4 +111,41 @@ export function refusalMessage(reply: unknown): string | undefined {
   const e = reply[1] as { className?: string; message?: string }
   if (e.className !== 'builtins.PermissionError') return undefined
   return e.message
+}
+
+/**
+ * One command on a fresh direct connection to the server's socket (not through the helper),
+ * decoded by the app's decoder: how the tests read the server's state back.
+ */
+export function directCommand(socketPath: string, tokens: readonly CommandArg[]): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const sock = createConnection(socketPath)
+    let buf = Buffer.alloc(0)
+    const timer = setTimeout(() => {
+      sock.destroy()
+      reject(new Error(`no reply to ${tokens.join(' ')}`))
+    }, 10_000)
+    sock.on('error', (e) => {
+      clearTimeout(timer)
+      reject(e)
+    })
+    sock.on('connect', () => sock.write(frameRequest(encodeCommand(tokens))))
+    sock.on('data', (chunk: Buffer) => {
+      buf = Buffer.concat([buf, chunk])
+      if (buf.length < END_MARKER_BYTES.length) return
+      if (!buf.subarray(buf.length - END_MARKER_BYTES.length).equals(END_MARKER_BYTES)) return
+      try {
+        const value = decodeReply(buf.subarray(0, buf.length - END_MARKER_BYTES.length))
+        clearTimeout(timer)
+        sock.end(Buffer.from('<F2B_CLOSE_COMMAND><F2B_END_COMMAND>', 'latin1'))
+        resolve(value)
+      } catch (e) {
+        if (!isTruncationError(e)) {
+          clearTimeout(timer)
+          sock.destroy()
+          reject(e as Error)
+        }
+      }
+    })
+  })
 }
