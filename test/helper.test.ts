@@ -5,7 +5,7 @@
  * directly (not through the helper) and proven unchanged, hostile frames do nothing.
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createConnection, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -545,4 +545,50 @@ describe('reply framing (scripted server)', () => {
       fake.close()
     }
   }, 60_000)
+})
+
+describe('audit log', () => {
+  it('logs write commands and refusals to syslog (authpriv) with the caller uid', () => {
+    // /dev/log is the system's: run the helper in a private mount namespace with a tmpfs /dev and
+    // a datagram socket of our own bound at /dev/log.
+    const out = join(scratch, 'syslog.txt')
+    const requests = py(
+      'import pickle,sys\n' +
+        "for c in (['set','webapp','banip','192.0.2.99'], ['echo','x'], ['ping']):\n" +
+        "  sys.stdout.buffer.write(pickle.dumps(c, 2) + b'<F2B_END_COMMAND>')\n"
+    )
+    const reqFile = join(scratch, 'requests.bin')
+    writeFileSync(reqFile, requests)
+    const collector =
+      'import socket,sys\n' +
+      's=socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind("/dev/log")\n' +
+      'f=open(sys.argv[1],"ab",buffering=0)\n' +
+      'while True: f.write(s.recv(65536)+b"\\n")\n'
+    const script = [
+      'set -e',
+      'mount -t tmpfs tmpfs /dev',
+      'mknod -m 666 /dev/null c 1 3',
+      `/usr/bin/python3 -c '${collector}' ${out} & C=$!`,
+      'for i in $(seq 50); do [ -S /dev/log ] && break; sleep 0.1; done',
+      `PKEXEC_UID=4242 ${HELPER} --stdio --conf ${join(server.dir, 'conf')} < ${reqFile} > /dev/null`,
+      'sleep 0.2; kill $C'
+    ].join('\n')
+    execFileSync(
+      '/usr/bin/unshare',
+      ['--mount', '--propagation', 'private', '/bin/sh', '-c', script],
+      {
+        env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' }
+      }
+    )
+    const lines = readFileSync(out, 'utf8').trim().split('\n')
+    // <85> = authpriv.notice, <84> = authpriv.warning
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^<85>.*bangui-helper\[\d+\]: uid=4242 command \['set', 'webapp', 'banip', '192\.0\.2\.99'\]$/
+      ),
+      expect.stringMatching(
+        /^<84>.*bangui-helper\[\d+\]: uid=4242 refused \(command 'echo' is not allowed\)$/
+      )
+    ])
+  })
 })
