@@ -554,7 +554,8 @@ describe('audit log', () => {
     const out = join(scratch, 'syslog.txt')
     const requests = py(
       'import pickle,sys\n' +
-        "for c in (['set','webapp','banip','192.0.2.99'], ['echo','x'], ['ping']):\n" +
+        "for c in (['set','webapp','banip','192.0.2.99'], ['echo','x'], ['ping'],\n" +
+        "          ['set','webapp','x\\n<85>forged']):\n" +
         "  sys.stdout.buffer.write(pickle.dumps(c, 2) + b'<F2B_END_COMMAND>')\n"
     )
     const reqFile = join(scratch, 'requests.bin')
@@ -588,6 +589,10 @@ describe('audit log', () => {
       ),
       expect.stringMatching(
         /^<84>.*bangui-helper\[\d+\]: uid=4242 refused \(command 'echo' is not allowed\)$/
+      ),
+      // a newline in a request cannot forge a log line
+      expect.stringMatching(
+        /^<84>.*: uid=4242 refused \(set webapp x\?<85>forged is not allowed\)$/
       )
     ])
   })
