@@ -597,3 +597,13 @@ describe('audit log', () => {
     ])
   })
 })
+
+describe('server restarts', () => {
+  it('reconnects after the server went away, and says so while it is down', async () => {
+    expect(await wire.send(['ping'])).toEqual([0, 'pong'])
+    await server.restart()
+    // the helper's connection was to the old server: it reconnects without the app noticing
+    expect(await wire.send(['ping'])).toEqual([0, 'pong'])
+    expect(await wire.send(['get', 'webapp', 'maxretry'])).toEqual([0, 2])
+  }, 60_000)
+})
