@@ -9,7 +9,7 @@ import type { AuditAction, AuditEntry } from '../../shared/model.ts'
 import { silentLogger, type Logger } from '../fail2ban/index.ts'
 import { auditIpList, type AuditSink } from '../services/audit.service.ts'
 import { toAppError } from './errors.ts'
-import type { Handlers } from './registry.ts'
+import type { Handlers } from './handlers.ts'
 
 interface AuditRule<K extends InvokeName> {
   action: AuditAction

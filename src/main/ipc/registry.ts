@@ -1,50 +1,17 @@
 /**
- * The handler registry: one plain function per contract channel, and `dispatch`, which parses
- * the request with the channel's schema, calls the handler, and maps any error to the
- * `{ code, message }` the UI shows as is. No electron here: the Electron binding and the e2e
- * harness both call `dispatch`.
+ * Dispatch: parses the request with the channel's schema, calls the channel's handler (from
+ * `handlers.ts`, audited by `audited-handlers.ts`), and maps any error to the `{ code, message }`
+ * the UI shows as is. No electron here: the Electron binding and the e2e harness both call it.
  */
-import {
-  invokeContract,
-  type InvokeName,
-  type ParsedRequestOf,
-  type ResponseOf,
-  type Result
-} from '../../shared/contract.ts'
+import { invokeContract, type InvokeName, type Result } from '../../shared/contract.ts'
 import type { Logger } from '../fail2ban/index.ts'
 import type { AppServices } from '../services/app-services.ts'
 import { auditedHandlers } from './audited-handlers.ts'
 import { fromZod, toAppError } from './errors.ts'
+import { createHandlers, type Handlers } from './handlers.ts'
 
 export { toAppError } from './errors.ts'
-
-export type Handlers = { [K in InvokeName]: (req: ParsedRequestOf<K>) => Promise<ResponseOf<K>> }
-
-/** The handlers, each a one-liner into a service; connection errors are reported to the state machine. */
-export function createHandlers(s: AppServices): Handlers {
-  return {
-    getServerInfo: () => s.jails.serverInfo(),
-    getConnection: async () => s.connection.state,
-    retryConnection: () => s.connection.check(),
-    listJails: () => s.jails.list(),
-    getJailSettings: ({ jail }) => s.jails.settings(jail),
-    startJail: async ({ jail }) => (await s.jails.start(jail), null),
-    stopJail: async ({ jail }) => (await s.jails.stop(jail), null),
-    reload: ({ scope, restart, unban }) => s.jails.reload({ scope, restart, unban }),
-    listBans: ({ jail }) => s.jails.bans(jail),
-    banIps: ({ jail, ips, operationId }) => s.bans.ban(jail, ips, operationId),
-    cancelBan: async ({ operationId }) => s.bans.cancel(operationId),
-    unbanIps: ({ jail, ips }) => s.bans.unban(jail, ips),
-    unbanAll: ({ jail }) => s.bans.unbanAll(jail),
-    findIp: ({ ip }) => s.jails.findIp(ip),
-    setJailValue: ({ jail, key, value }) => s.jails.setValue(jail, key, value),
-    changeIgnoreIp: ({ jail, op, entry }) => s.jails.changeIgnoreIp(jail, op, entry),
-    watchJail: async ({ jail }) => (s.monitor.watch(jail), null),
-    getSettings: async () => s.settings.state(),
-    updateSettings: (patch) => s.settings.update(patch),
-    listAudit: ({ limit }) => s.audit.tail(limit)
-  }
-}
+export { createHandlers, type Handlers } from './handlers.ts'
 
 export type Dispatch = (name: string, request: unknown) => Promise<Result<unknown>>
 
