@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   Fail2BanArgumentError,
   Fail2BanClient,
-  Fail2BanCommandError,
   Fail2BanCommands,
   Fail2BanUnknownJailError
 } from '../src/main/fail2ban/index.ts'
