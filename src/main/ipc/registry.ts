@@ -3,7 +3,12 @@
  * `handlers.ts`, audited by `audited-handlers.ts`), and maps any error to the `{ code, message }`
  * the UI shows as is. No electron here: the Electron binding and the e2e harness both call it.
  */
-import { invokeContract, type InvokeName, type Result } from '../../shared/contract.ts'
+import {
+  invokeContract,
+  type AppErrorData,
+  type InvokeName,
+  type Result
+} from '../../shared/contract.ts'
 import type { Logger } from '../fail2ban/index.ts'
 import type { AppServices } from '../services/app-services.ts'
 import { auditedHandlers } from './audited-handlers.ts'
@@ -28,12 +33,21 @@ export function createDispatch(
   })
 ): Dispatch {
   return async (name, request) => {
-    if (!Object.hasOwn(invokeContract, name)) {
-      return { ok: false, error: { code: 'forbidden', message: `unknown channel ${String(name)}` } }
+    if (typeof name !== 'string' || !Object.hasOwn(invokeContract, name)) {
+      const error = {
+        code: 'forbidden' as const,
+        message: `unknown channel ${String(name).slice(0, 64)}`
+      }
+      await refuse(services, logger, String(name).slice(0, 64), error)
+      return { ok: false, error }
     }
     const channel = name as InvokeName
     const parsed = invokeContract[channel].request.safeParse(request)
-    if (!parsed.success) return { ok: false, error: fromZod(parsed.error) }
+    if (!parsed.success) {
+      const error = fromZod(parsed.error)
+      await refuse(services, logger, channel, error)
+      return { ok: false, error }
+    }
     try {
       const handler = handlers[channel] as (req: unknown) => Promise<unknown>
       const value = await handler(parsed.data)
@@ -45,5 +59,26 @@ export function createDispatch(
         logger?.error('handler failed', { channel, err: String((err as Error)?.stack ?? err) })
       return { ok: false, error }
     }
+  }
+}
+
+/** Records a request refused by the contract (rate-limited by the audit service). */
+async function refuse(
+  services: AppServices,
+  logger: Logger | undefined,
+  channel: string,
+  error: AppErrorData
+): Promise<void> {
+  try {
+    await services.audit.refused({
+      time: new Date().toISOString(),
+      action: 'refused',
+      target: null,
+      params: { channel },
+      result: { ok: false, code: error.code, message: error.message },
+      durationMs: 0
+    })
+  } catch (err) {
+    logger?.error('audit log write failed', { action: 'refused', err: String(err) })
   }
 }
