@@ -56,6 +56,18 @@ export function checkJailName(name: unknown): Checked<string> {
 }
 
 /**
+ * A jail name from the server, made safe to show where text may be read as markup or menu
+ * syntax (desktop notification bodies take a subset of HTML; menu labels take `&` mnemonics):
+ * a valid name as is, anything else with every other character replaced by `?`, at most 64.
+ */
+export function displayJailName(name: unknown): string {
+  const text = typeof name === 'string' ? name : String(name)
+  if (JAIL_NAME.test(text)) return text
+  const safe = text.replace(/[^A-Za-z0-9_.@:+-]/g, '?')
+  return safe.length > 64 ? `${safe.slice(0, 63)}…` : safe || '?'
+}
+
+/**
  * Parses one IP address or CIDR network and returns it in the form fail2ban reports it:
  * IPv4 dotted quad, IPv6 in RFC 5952 form, networks as `network/prefix`, a full-length prefix
  * as the plain address. Refuses what would ban the host itself or a huge part of the Internet.
