@@ -113,26 +113,20 @@ describe('assertTrustedPath', () => {
     await expect(assertTrustedPath('run/f.sock', 'socket')).rejects.toThrow(/absolute/)
   })
 
-  it.runIf(isRoot)(
-    'refuses files and dirs owned by another uid (needs root to chown)',
-    async () => {
-      const dir = join(base, 'foreign')
-      const s = await listen(dir)
-      chownSync(dir, NOBODY, NOBODY)
-      await expect(assertTrustedPath(s.path, 'socket')).rejects.toThrow(/owned by uid 65534/)
-      chownSync(dir, 0, 0)
-      chownSync(s.path, NOBODY, NOBODY)
-      await expect(assertTrustedPath(s.path, 'socket')).rejects.toThrow(/owned by uid 65534/)
-      // and with uid 0 demanded, a file of another uid is refused even if it is "ours"
-      await s.close()
-    }
-  )
-  it.skipIf(isRoot)(
-    'foreign-owner case skipped: only root can chown a test file to another uid',
-    () => {
+  it('refuses files and dirs owned by another uid (needs root to chown)', async (ctx) => {
+    if (!isRoot) {
       console.log('skipped: chown to another uid needs root (CI runs as root)')
+      ctx.skip()
     }
-  )
+    const dir = join(base, 'foreign')
+    const s = await listen(dir)
+    chownSync(dir, NOBODY, NOBODY)
+    await expect(assertTrustedPath(s.path, 'socket')).rejects.toThrow(/owned by uid 65534/)
+    chownSync(dir, 0, 0)
+    chownSync(s.path, NOBODY, NOBODY)
+    await expect(assertTrustedPath(s.path, 'socket')).rejects.toThrow(/owned by uid 65534/)
+    await s.close()
+  })
 })
 
 describe('the connector refuses an untrusted socket before connecting', () => {
@@ -234,5 +228,24 @@ describe('fail2ban-client is run only under the trust rule', () => {
       process.env.PATH = oldPath
     }
     expect(existsSync(ran)).toBe(false)
+  })
+})
+
+describe('the test harness satisfies the rule (not the other way round)', () => {
+  it('the private server’s socket and config dir pass, whatever the umask', async () => {
+    const { startTestServer } = await import('./support/f2b-server.ts')
+    const old = process.umask(0o002) // a common desktop umask: group-writable by default
+    let server: Awaited<ReturnType<typeof startTestServer>> | undefined
+    try {
+      server = await startTestServer()
+    } finally {
+      process.umask(old)
+    }
+    try {
+      await expect(assertTrustedPath(server.socketPath, 'socket')).resolves.toBe(server.socketPath)
+      await expect(assertTrustedPath(`${server.dir}/conf`, 'directory')).resolves.toBeTruthy()
+    } finally {
+      await server.stop()
+    }
   })
 })
