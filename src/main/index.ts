@@ -132,7 +132,24 @@ if (refusal !== null) {
   void app.whenReady().then(async () => {
     hardenSession(session.defaultSession)
     protocol.handle(APP_SCHEME, appProtocolHandler(join(import.meta.dirname, '../renderer')))
-    registerIpc(createDispatch(services, logger), () => win, appUrl, logger)
+    registerIpc(
+      createDispatch(services, logger),
+      () => win,
+      appUrl,
+      logger,
+      (channel, reason) => {
+        void services.audit
+          .refused({
+            time: new Date().toISOString(),
+            action: 'refused',
+            target: null,
+            params: { channel },
+            result: { ok: false, code: 'forbidden', message: reason.slice(0, 300) },
+            durationMs: 0
+          })
+          .catch((err: unknown) => logger.error('audit log write failed', { err: String(err) }))
+      }
+    )
     try {
       tray = createTray(onTrayAction, trayInput())
     } catch (err) {
