@@ -20,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Fail2BanClient, Reloader } from '../src/main/fail2ban/index.ts'
 import { assertTrustedPath, isTrustedPath } from '../src/main/fail2ban/trust.ts'
 import { CLIENT_ENV } from '../src/main/fail2ban/reload.ts'
+import { createAppServices } from '../src/main/services/app-services.ts'
 import { startFakeServer, type FakeServer } from './support/fake-server.ts'
 
 const isRoot = process.getuid?.() === 0
@@ -148,6 +149,21 @@ describe('the connector refuses an untrusted socket before connecting', () => {
     } finally {
       chmodSync(dir, 0o700)
       await client.close()
+    }
+  })
+
+  it('the connection state shows the reason, not a generic socket error', async () => {
+    const dir = join(fake.socketPath, '..')
+    chmodSync(dir, 0o770)
+    const services = createAppServices({ socketPath: fake.socketPath, timeoutMs: 1000 })
+    try {
+      const state = await services.connection.check()
+      expect(state.status).not.toBe('connected')
+      expect(state.message).toMatch(/Refusing the fail2ban socket .* writable by its group/)
+      expect(fake.connections).toBe(0)
+    } finally {
+      chmodSync(dir, 0o700)
+      await services.dispose()
     }
   })
 })
