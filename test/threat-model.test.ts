@@ -494,8 +494,24 @@ describe('every IPC channel with hostile input, against a real fail2ban-server',
     // every jail running (the test above stopped sshd), and a ban to prove bans survive
     await fail2banClient(server.socketPath, ['-c', `${server.dir}/conf`, 'reload', '--all'])
     await client.send(['set', 'webapp', 'banip', '203.0.113.77'])
-    const before = await serverState()
     const dispatch = createDispatch(services)
+    // Positive controls: the same channels and jails do work, so a refusal below is the
+    // input's doing, not a stopped jail or a dead connection.
+    const running = (await client.send(['status'])) as [string, string][]
+    expect(JSON.stringify(running)).toMatch(/bulk, sshd, webapp/)
+    for (const [channel, req] of [
+      ['changeIgnoreIp', { jail: 'sshd', op: 'add', entry: '192.0.2.99' }],
+      ['changeIgnoreIp', { jail: 'sshd', op: 'del', entry: '192.0.2.99' }],
+      ['setJailValue', { jail: 'sshd', key: 'bantime', value: 600 }],
+      ['getJailSettings', { jail: 'sshd' }],
+      ['findIp', { ip: '203.0.113.77' }]
+    ] as const) {
+      expect(await dispatch(channel, req), `${channel} ${JSON.stringify(req)}`).toMatchObject({
+        ok: true
+      })
+    }
+    reached.length = 0
+    const before = await serverState()
     const accepted: string[] = []
     for (const [channel, requests] of Object.entries(HOSTILE)) {
       for (const req of requests) {
