@@ -76,7 +76,8 @@ type Slot =
   | 'INT' // a safe integer
   | 'IP+' // one or more banable IPs/networks (must be last)
   | 'IP*' // zero or more
-  | 'IGNORE' // one ignoreip entry
+  | 'IGNORE' // one ignoreip entry to add
+  | 'NET' // one address or network of any breadth (only to remove an ignoreip entry)
 
 /** Every command shape main may send. Nothing else. */
 const SHAPES: readonly (readonly Slot[])[] = [
@@ -96,7 +97,9 @@ const SHAPES: readonly (readonly Slot[])[] = [
   ['stop', 'J'],
   ['set', 'J', { one: ['banip', 'unbanip'] }, 'IP+'],
   ['set', 'J', { one: ['bantime', 'findtime', 'maxretry'] }, 'INT'],
-  ['set', 'J', { one: ['addignoreip', 'delignoreip'] }, 'IGNORE']
+  ['set', 'J', 'addignoreip', 'IGNORE'],
+  // removing only narrows what fail2ban ignores: any network, so old broad entries can go
+  ['set', 'J', 'delignoreip', 'NET']
 ]
 
 const OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]\\d|\\d)'
@@ -126,6 +129,19 @@ function banable(t: unknown, ignore = false): boolean {
   return false
 }
 
+/** Any IPv4/IPv6 address or network, whatever its breadth. */
+function anyNetwork(t: unknown): boolean {
+  if (typeof t !== 'string') return false
+  const v4 = V4.exec(t)
+  if (v4) return v4[5] === undefined || Number(v4[5]) <= 32
+  const v6 = V6.exec(t)
+  return (
+    v6 !== null &&
+    (t.match(/::/g) ?? []).length <= 1 &&
+    (v6[3] === undefined || Number(v6[3]) <= 128)
+  )
+}
+
 /** True if `t` matches one of {@link SHAPES}. */
 export function allowedCommand(t: readonly unknown[]): boolean {
   return SHAPES.some((shape) => matches(shape, t))
@@ -146,6 +162,8 @@ function matches(shape: readonly Slot[], t: readonly unknown[]): boolean {
       if (!Number.isSafeInteger(tok)) return false
     } else if (slot === 'IGNORE') {
       if (!banable(tok, true)) return false
+    } else if (slot === 'NET') {
+      if (!anyNetwork(tok)) return false
     } else if (typeof slot === 'string') {
       if (tok !== slot) return false
     } else if (typeof tok !== 'string' || !slot.one.includes(tok)) return false
@@ -166,6 +184,7 @@ describe('the grammar itself', () => {
       ['set', 'sshd', 'banip', '::ffff:0:0/96'],
       ['set', 'sshd', 'addignoreip', '127.0.0.1/0'],
       ['set', 'sshd', 'addignoreip', '::1/64'],
+      ['set', 'sshd', 'delignoreip', 'example.com'],
       ['set', 'logtarget', 'bantime', 600],
       ['get', 'logtarget', 'bantime'],
       ['set', 'nosuchjail', 'bantime', 600],
@@ -181,6 +200,7 @@ describe('the grammar itself', () => {
     for (const good of [
       ['set', 'sshd', 'banip', '192.0.2.1', '198.51.100.0/24', '2001:db8::/32'],
       ['set', 'sshd', 'addignoreip', '127.0.0.0/8'],
+      ['set', 'sshd', 'delignoreip', '0.0.0.0/0'],
       ['get', 'sshd', 'banip', '--with-time'],
       ['status', '--all', 'short'],
       ['unban', '--all']
@@ -410,7 +430,12 @@ const HOSTILE: Record<string, unknown[]> = {
   ],
   changeIgnoreIp: [
     ...BAD_IGNORE.map((entry) => ({ jail: 'sshd', op: 'add', entry })),
-    ...BAD_IGNORE.map((entry) => ({ jail: 'sshd', op: 'del', entry })),
+    // removal takes any network (see below); these are not networks at all
+    ...['1.2.3.4<F2B_END_COMMAND>', 'example.com', '1.2.3.4/33', '1.2.3.4/8/8', 7].map((entry) => ({
+      jail: 'sshd',
+      op: 'del',
+      entry
+    })),
     ...jailsOf((jail) => ({ jail, op: 'add', entry: '192.0.2.70' })),
     { jail: UNKNOWN_JAIL, op: 'add', entry: '192.0.2.70' },
     { jail: 'sshd', op: 'set', entry: '192.0.2.70' }
@@ -535,6 +560,27 @@ describe('every IPC channel with hostile input, against a real fail2ban-server',
     ).toEqual([])
     expect(await serverState()).toBe(before)
   }, 120_000)
+
+  it('a broad ignoreip entry stored before the rule can be removed as fail2ban lists it', async () => {
+    // `127.0.0.1/0` (accepted by older BanGUI, or typed at the CLI) is stored as 0.0.0.0/0 and
+    // listed as the bare "0.0.0.0": every IPv4 is ignored, the jail is off.
+    await client.send(['set', 'bulk', 'addignoreip', '127.0.0.1/0'])
+    const listed = (await client.send(['get', 'bulk', 'ignoreip'])) as string[]
+    expect(listed).toContain('0.0.0.0')
+    const dispatch = createDispatch(services)
+    const res = await dispatch('changeIgnoreIp', { jail: 'bulk', op: 'del', entry: '0.0.0.0' })
+    expect(res).toMatchObject({ ok: true })
+    expect(await client.send(['get', 'bulk', 'ignoreip'])).toEqual(
+      listed.filter((e) => e !== '0.0.0.0')
+    )
+    // and adding it again through BanGUI is refused
+    const again = await dispatch('changeIgnoreIp', {
+      jail: 'bulk',
+      op: 'add',
+      entry: '127.0.0.1/0'
+    })
+    expect(again).toMatchObject({ ok: false, error: { code: 'invalid-argument' } })
+  })
 
   it('says clearly why a server-setting name is refused', async () => {
     const dispatch = createDispatch(services)

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   checkIgnoreIp,
+  checkIgnoreIpRemoval,
   checkIp,
   checkJailName,
   SERVER_SETTING_NAMES
@@ -91,5 +92,26 @@ describe('ignoreip entries', () => {
     }
     const c = checkIgnoreIp('127.0.0.1/0')
     if (!c.ok) expect(c.reason).toMatch(/too broad/)
+  })
+})
+
+describe('removing ignoreip entries', () => {
+  it('accepts any network, so an old broad entry can be removed, and sends /0 for a bare 0.0.0.0', () => {
+    expect(checkIgnoreIpRemoval('0.0.0.0')).toEqual({ ok: true, value: '0.0.0.0/0' })
+    expect(checkIgnoreIpRemoval('::')).toEqual({ ok: true, value: '::/0' })
+    expect(checkIgnoreIpRemoval('127.0.0.1/0')).toEqual({ ok: true, value: '0.0.0.0/0' })
+    expect(checkIgnoreIpRemoval('10.1.2.3/1')).toEqual({ ok: true, value: '0.0.0.0/1' })
+    expect(checkIgnoreIpRemoval('::ffff:10.0.0.0/96')).toEqual({ ok: true, value: '0.0.0.0/0' })
+    expect(checkIgnoreIpRemoval('192.0.2.7')).toEqual({ ok: true, value: '192.0.2.7' })
+    for (const bad of [
+      'example.com',
+      '1.2.3.4<F2B_END_COMMAND>',
+      '1.2.3.4/33',
+      '01.2.3.4/8',
+      'fe80::1%eth0',
+      5
+    ]) {
+      expect(checkIgnoreIpRemoval(bad).ok, String(bad)).toBe(false)
+    }
   })
 })

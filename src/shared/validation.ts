@@ -174,6 +174,42 @@ export function checkIgnoreIp(input: unknown): Checked<string> {
   return checked
 }
 
+/**
+ * An ignoreip entry to remove. Removing only narrows what fail2ban ignores, so any address or
+ * network is accepted however broad: an entry stored before the breadth rule (the `0.0.0.0/0`
+ * that `127.0.0.1/0` became) must be removable. fail2ban lists a /0 entry as the bare `0.0.0.0`
+ * (or `::`) but finds it only as `0.0.0.0/0`, so a bare unspecified address is sent as /0.
+ */
+export function checkIgnoreIpRemoval(input: unknown): Checked<string> {
+  const usual = checkIgnoreIp(input)
+  if (usual.ok || typeof input !== 'string') return usual
+  const text = input.trim()
+  if (text.length > MAX_IP_TEXT || text.includes('%')) return usual
+  if (text === '0.0.0.0') return { ok: true, value: '0.0.0.0/0' }
+  if (text === '::') return { ok: true, value: '::/0' }
+  const [addrText = '', prefixText, extra] = text.split('/')
+  if (extra !== undefined) return usual
+  const v4 = !addrText.includes(':')
+  if (v4 ? !ipaddr.IPv4.isValidFourPartDecimal(addrText) : !ipaddr.IPv6.isValid(addrText))
+    return usual
+  let addr: ipaddr.IPv4 | ipaddr.IPv6 = v4
+    ? ipaddr.IPv4.parse(addrText)
+    : ipaddr.IPv6.parse(addrText)
+  let bits = v4 ? 32 : 128
+  let prefix = bits
+  if (prefixText !== undefined) {
+    if (!/^\d{1,3}$/.test(prefixText) || Number(prefixText) > bits) return usual
+    prefix = Number(prefixText)
+  }
+  if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress() && prefix >= 96) {
+    addr = (addr as ipaddr.IPv6).toIPv4Address()
+    prefix -= 96
+    bits = 32
+  }
+  if (prefix === bits) return { ok: true, value: formatAddr(addr) }
+  return { ok: true, value: `${formatAddr(networkOf(addr, prefix))}/${prefix}` }
+}
+
 /** Splits pasted text into candidate IPs: lines, spaces, commas, semicolons and tabs separate. */
 export function splitIpList(text: string): string[] {
   return text.split(/[\s,;]+/).filter((s) => s !== '')

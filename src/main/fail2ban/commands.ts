@@ -8,7 +8,12 @@
  * (fail2ban tests those names before its jails: see SERVER_SETTING_NAMES).
  */
 import type { Ban, DbSettings, JailCounts, JailSettings } from '../../shared/model.ts'
-import { checkIgnoreIp, checkIp, checkJailName } from '../../shared/validation.ts'
+import {
+  checkIgnoreIp,
+  checkIgnoreIpRemoval,
+  checkIp,
+  checkJailName
+} from '../../shared/validation.ts'
 import type { SendOptions } from './client.ts'
 import { Fail2BanArgumentError, Fail2BanConnectionError } from './errors.ts'
 import {
@@ -267,12 +272,15 @@ export class Fail2BanCommands {
     )
   }
 
-  /** Removes an ignoreip entry; returns the jail's new list. */
+  /**
+   * Removes an ignoreip entry; returns the jail's new list. Any network may be removed, however
+   * broad (removing only narrows what is ignored): see checkIgnoreIpRemoval.
+   */
   async delIgnoreIp(jail: string, entry: string): Promise<string[]> {
     return stringList(
       await this.#c.send([
         'set',
-        ...(await this.#jailThen(jail, 'delignoreip', [ignoreArg(entry)]))
+        ...(await this.#jailThen(jail, 'delignoreip', [ignoreRemovalArg(entry)]))
       ]),
       'delignoreip'
     )
@@ -329,6 +337,12 @@ function ipArgs(ips: readonly string[]): string[] {
 
 function ignoreArg(entry: string): string {
   const c = checkIgnoreIp(entry)
+  if (!c.ok) throw new Fail2BanArgumentError(c.reason)
+  return c.value
+}
+
+function ignoreRemovalArg(entry: string): string {
+  const c = checkIgnoreIpRemoval(entry)
   if (!c.ok) throw new Fail2BanArgumentError(c.reason)
   return c.value
 }
