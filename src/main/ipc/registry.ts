@@ -23,7 +23,8 @@ export type Dispatch = (name: string, request: unknown) => Promise<Result<unknow
 /**
  * Validates the channel name and request, runs the handler, and never throws. By default the
  * handlers are those of {@link createHandlers} wrapped by {@link auditedHandlers}, so every admin
- * action that reaches a handler is recorded in `services.audit` with its outcome.
+ * action that reaches a handler is recorded in `services.audit` with its outcome; a request the
+ * contract refuses (unknown channel, schema) is recorded as `refused` (rate-limited there).
  */
 export function createDispatch(
   services: AppServices,

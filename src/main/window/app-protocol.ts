@@ -17,8 +17,10 @@ export const APP_URL = `${APP_SCHEME}://${APP_HOST}/index.html`
 /** For `protocol.registerSchemesAsPrivileged`, before the app is ready. */
 export const APP_SCHEME_PRIVILEGES = {
   scheme: APP_SCHEME,
-  // standard: relative URLs and an origin; secure: a secure context, as file:// was.
-  privileges: { standard: true, secure: true, supportFetchAPI: false, corsEnabled: false }
+  // standard: relative URLs and an origin; secure: a secure context, as file:// was;
+  // supportFetchAPI as in Electron's own protocol.handle example (the CSP still allows no
+  // fetch: connect-src 'none'). Other origins get no CORS access (corsEnabled is not set).
+  privileges: { standard: true, secure: true, supportFetchAPI: true }
 } as const
 
 const MIME: Record<string, string> = {
