@@ -27,7 +27,8 @@ test('the packaged app starts hardened and lists jails', async () => {
   const server = await startTestServer()
   const app = await electron.launch({
     executablePath: binary!,
-    args: [root, '--no-sandbox'],
+    // CI runs as root: the app refuses that without --allow-root (src/main/root-guard.ts).
+    args: [root, '--no-sandbox', ...(process.getuid?.() === 0 ? ['--allow-root'] : [])],
     env: {
       ...process.env,
       BANGUI_SOCKET: server.socketPath,
@@ -37,6 +38,8 @@ test('the packaged app starts hardened and lists jails', async () => {
   try {
     const page = await app.firstWindow()
     await expect(page.getByTestId('jail-item-sshd')).toBeVisible()
+    // Served from the app:// protocol, not file:// (docs/SECURITY.md, item 18).
+    expect(page.url()).toBe('app://bangui/index.html')
     // No Node in the page, and the bridge is the frozen typed api only.
     expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe(
       'undefined'

@@ -25,7 +25,7 @@ import {
 } from '../src/main/ipc/audited-handlers.ts'
 import { createDispatch, type Handlers } from '../src/main/ipc/registry.ts'
 import { createAppServices } from '../src/main/services/app-services.ts'
-import { AuditService, auditIpList } from '../src/main/services/audit.service.ts'
+import { AuditService, auditIpList, MAX_ENTRY_BYTES } from '../src/main/services/audit.service.ts'
 
 let dir: string
 let file: string
@@ -102,6 +102,60 @@ describe('audit log file', () => {
     const got = await log.tail(10)
     expect(got.map((e) => e.time)).toEqual([entry(3).time, entry(2).time, entry(1).time])
     expect(got[1]!.params.pad).toBe(pad)
+  })
+
+  it('keeps several generations and reads across them, newest first', async () => {
+    const log = new AuditService({ file, maxBytes: 600, generations: 3 })
+    for (let i = 0; i < 60; i++) await log.append(entry(i))
+    const { existsSync } = await import('node:fs')
+    expect([1, 2, 3].map((g) => existsSync(`${file}.${g}`))).toEqual([true, true, true])
+    expect(existsSync(`${file}.4`)).toBe(false) // the oldest generation is dropped
+    const kept = [file, `${file}.1`, `${file}.2`, `${file}.3`]
+      .map((f) => readFileSync(f, 'utf8').trimEnd().split('\n').length)
+      .reduce((a, b) => a + b)
+    const all = await log.tail(1000)
+    expect(all).toHaveLength(kept)
+    expect(all.length).toBeGreaterThan(readFileSync(file, 'utf8').trimEnd().split('\n').length)
+    const ids = all.map((e) => (e.params as { i: number }).i)
+    expect(ids).toEqual([...ids].sort((a, b) => b - a)) // newest first across files
+    expect(ids[0]).toBe(59)
+  })
+
+  it('bounds an entry: long messages clipped, oversized parameters dropped', async () => {
+    const log = new AuditService({ file })
+    await log.append({
+      ...entry(1),
+      params: { junk: 'x'.repeat(100_000) },
+      result: { ok: false, code: 'invalid-argument', message: 'y'.repeat(50_000) }
+    })
+    const line = readFileSync(file, 'utf8').trimEnd()
+    expect(Buffer.byteLength(line)).toBeLessThanOrEqual(MAX_ENTRY_BYTES)
+    expect(JSON.parse(line)).toMatchObject({
+      params: { truncated: true },
+      result: { ok: false, code: 'invalid-argument' }
+    })
+  })
+
+  it('records refused requests at most N a minute, then one "K more refused" summary', async () => {
+    let t = Date.parse('2025-11-25T10:00:00.000Z')
+    const log = new AuditService({ file, refusalsPerMinute: 3, now: () => t })
+    for (let i = 0; i < 50; i++) {
+      await log.refused({ ...entry(i), action: 'refused' })
+      t += 100
+    }
+    expect(readFileSync(file, 'utf8').trimEnd().split('\n')).toHaveLength(3)
+    t += 60_000
+    const got = await log.tail(10) // reading the log writes the pending summary
+    expect(got[0]).toMatchObject({
+      action: 'refused',
+      params: { suppressed: 47 },
+      result: {
+        ok: false,
+        code: 'rate-limited',
+        message: expect.stringMatching(/^47 more refused/)
+      }
+    })
+    expect(got).toHaveLength(4)
   })
 
   it('rotates to <file>.1 past maxBytes', async () => {
@@ -207,6 +261,18 @@ describe('audited handlers', () => {
     })
   })
 
+  it('a no-op is not recorded: cancelling a ban operation that is not running', async () => {
+    const log = new AuditService({ file })
+    const handlers = { ...fakeHandlers(), cancelBan: async () => false }
+    const h = auditedHandlers(handlers, log)
+    for (let i = 0; i < 100; i++) await h.cancelBan({ operationId: `op-${i}` })
+    const { existsSync } = await import('node:fs')
+    expect(existsSync(file)).toBe(false)
+    const h2 = auditedHandlers({ ...fakeHandlers(), cancelBan: async () => true }, log)
+    await h2.cancelBan({ operationId: 'op-real' })
+    expect(readFileSync(file, 'utf8').trimEnd().split('\n')).toHaveLength(1)
+  })
+
   it('a failing audit write never fails the action', async () => {
     const errors: string[] = []
     const h = auditedHandlers(
@@ -245,9 +311,15 @@ describe('audited handlers', () => {
       ]
     })
     expect(appended.map((e) => e.action)).toEqual(['stopJail', 'settingsChanged'])
-    // a request refused by its schema never reaches a handler, so it is not an admin action
+    // a request refused by its schema never reaches a handler: recorded as refused, with why
     await dispatch('banIps', { jail: 'sshd', ips: ['not-an-ip'], operationId: 'x' })
-    expect(readFileSync(auditFile, 'utf8').trimEnd().split('\n')).toHaveLength(2)
+    const lines = readFileSync(auditFile, 'utf8').trimEnd().split('\n')
+    expect(lines).toHaveLength(3)
+    expect(JSON.parse(lines[2]!)).toMatchObject({
+      action: 'refused',
+      params: { channel: 'banIps' },
+      result: { ok: false, code: 'invalid-argument', message: expect.stringMatching(/not-an-ip/) }
+    })
     await services.dispose()
   })
 })

@@ -75,17 +75,19 @@ describe('preload', () => {
 describe('IPC binding', () => {
   it('registers every channel and refuses untrusted senders without dispatching', async () => {
     const { registerIpc } = await import('../src/main/ipc/bind.ipc.ts')
-    const appUrl = 'file:///app/out/renderer/index.html'
+    const appUrl = 'app://bangui/index.html'
     const mainFrame = { url: appUrl, parent: null }
     const webContents = { mainFrame }
     const win = { webContents }
     const dispatch = vi.fn(async () => ({ ok: true as const, value: 'dispatched' }))
     const warn = vi.fn()
+    const refused: string[] = []
     const unregister = registerIpc(
       dispatch,
       () => win as never,
       () => appUrl,
-      { debug() {}, info() {}, warn, error() {} }
+      { debug() {}, info() {}, warn, error() {} },
+      (channel, reason) => refused.push(`${channel}: ${reason}`)
     )
     expect([...handlers.keys()].sort()).toEqual(invokeNames.map(channelOf).sort())
 
@@ -112,6 +114,8 @@ describe('IPC binding', () => {
     }
     expect(dispatch).toHaveBeenCalledTimes(1)
     expect(warn).toHaveBeenCalledTimes(4)
+    expect(refused).toHaveLength(4) // recorded for the audit log, with the reason
+    expect(refused[2]).toBe('unbanAll: untrusted sender https://evil.example/')
     unregister()
     expect(handlers.size).toBe(0)
   })

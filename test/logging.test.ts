@@ -93,3 +93,28 @@ describe('file logger', () => {
 function num(file: string): number {
   return Number(/\.(\d+)\.log$/.exec(file)?.[1] ?? -1)
 }
+
+describe('log file permissions', () => {
+  it('creates the directory 0700 and the files 0600, and narrows older ones', async () => {
+    const log = createFileLogger(dir, { level: 'info', console: false, maxBytes: 200, keep: 3 })
+    for (let i = 0; i < 20; i++) {
+      log.info('line', { socketPath: '/run/fail2ban/fail2ban.sock', i })
+      await tick() // rotation happens between writes (pino-roll rolls on drain)
+    }
+    await log.close()
+    expect(statSync(dir).mode & 0o777).toBe(0o700)
+    const files = readdirSync(dir)
+    expect(files.length).toBeGreaterThan(1) // rotated files too
+    for (const f of files) expect(statSync(join(dir, f)).mode & 0o777, f).toBe(0o600)
+
+    // a directory and a file left 0755/0644 by an older version
+    const { chmodSync } = await import('node:fs')
+    chmodSync(dir, 0o755)
+    chmodSync(join(dir, files[0]!), 0o644)
+    const again = createFileLogger(dir, { level: 'info', console: false })
+    again.info('again')
+    await again.close()
+    expect(statSync(dir).mode & 0o777).toBe(0o700)
+    for (const f of readdirSync(dir)) expect(statSync(join(dir, f)).mode & 0o777, f).toBe(0o600)
+  })
+})

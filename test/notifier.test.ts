@@ -149,3 +149,23 @@ describe('notifier', () => {
     })
   })
 })
+
+describe('server-supplied jail names in notifications', () => {
+  it('never pass markup or odd characters to the notification server', () => {
+    const evil = '<a href="file:///etc/passwd">x</a>&amp;<img src=x>'
+    const one = formatNewBans(new Map([[evil, 2]]))
+    const many = formatNewBans(
+      new Map([
+        [evil, 3],
+        ['sshd', 1],
+        ['x'.repeat(500), 1]
+      ])
+    )
+    for (const text of [one.title, one.body, many.title, many.body]) {
+      expect(text).not.toMatch(/[<>&"]/)
+      expect(text.length).toBeLessThan(400)
+    }
+    expect(one.title).toMatch(/^2 new bans in \?a\?href\?\?file:\?\?\?etc\?passwd/)
+    expect(many.body).toContain('sshd 1')
+  })
+})

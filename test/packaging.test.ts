@@ -84,7 +84,7 @@ describe('electron-builder config', () => {
       enableEmbeddedAsarIntegrityValidation: true,
       onlyLoadAppFromAsar: true,
       loadBrowserProcessSpecificV8Snapshot: false,
-      grantFileProtocolExtraPrivileges: true
+      grantFileProtocolExtraPrivileges: false
     })
   })
 

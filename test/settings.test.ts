@@ -189,3 +189,60 @@ describe('updates', () => {
     await services.dispose()
   })
 })
+
+describe('settings limits (a settings file and an IPC patch come from outside main)', () => {
+  it('refuses more per-jail entries than the limit, in a patch and in the file', async () => {
+    const s = load()
+    const many = (n: number) =>
+      Object.fromEntries(Array.from({ length: n }, (_, i) => [`j${i}`, true]))
+    await expect(s.update({ notifications: { perJail: many(501) } })).rejects.toThrow(/at most 500/)
+    await s.update({ notifications: { perJail: many(300) } })
+    // merged with what is there, the result is bounded too
+    await expect(
+      s.update({
+        notifications: {
+          perJail: Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`k${i}`, true]))
+        }
+      })
+    ).rejects.toThrow(/at most 500/)
+    writeFileSync(
+      file,
+      JSON.stringify({
+        version: SETTINGS_VERSION,
+        ...DEFAULT_SETTINGS,
+        notifications: { enabled: true, perJail: many(600) }
+      })
+    )
+    const again = load()
+    expect(again.current.notifications.perJail).toEqual({})
+    expect(again.warnings.join(' ')).toMatch(/at most 500/)
+  })
+
+  it('sets aside a file larger than the limit without parsing it', () => {
+    writeFileSync(file, `{"version":2,"pad":"${'x'.repeat(70 * 1024)}"}`)
+    const s = load()
+    expect(s.current).toEqual(DEFAULT_SETTINGS)
+    expect(s.warnings.join(' ')).toMatch(/bytes, more than a settings file can be/)
+    expect(readdirSync(dir)).toContain(BACKUP)
+  })
+
+  it('refuses a socket path that exists but fails the trust rule; accepts a missing one', async () => {
+    const s = load()
+    const open = join(dir, 'open')
+    mkdirSync(open, { mode: 0o777 })
+    const { chmodSync } = await import('node:fs')
+    chmodSync(open, 0o777)
+    const net = await import('node:net')
+    const srv = net.createServer()
+    const sock = join(open, 'f2b.sock')
+    await new Promise<void>((r) => srv.listen(sock, r))
+    try {
+      await expect(s.update({ socketPath: sock })).rejects.toThrow(/Refusing the fail2ban socket/)
+      await expect(s.update({ socketPath: join(dir, 'later.sock') })).resolves.toMatchObject({
+        settings: { socketPath: join(dir, 'later.sock') }
+      })
+    } finally {
+      await new Promise((r) => srv.close(r))
+    }
+  })
+})

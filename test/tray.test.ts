@@ -317,3 +317,12 @@ describe('tray glue', () => {
     expect(t.destroyed).toBe(true)
   })
 })
+
+describe('server-supplied jail names in the tray', () => {
+  it('menu labels and tooltip carry no markup or mnemonic characters', () => {
+    const view = trayView(input({ jails: [jail('&Quit<b>now</b>', 3)] }))
+    const shown = view.menu.flatMap((m) => (m.type === 'normal' ? [m.label] : []))
+    expect(shown).toContain('?Quit?b?now??b?: 3 banned')
+    for (const text of [...shown, view.tooltip]) expect(text).not.toMatch(/[<>&]/)
+  })
+})

@@ -114,7 +114,7 @@ describe('web contents hardening', () => {
 })
 
 describe('IPC sender validation', () => {
-  const appUrl = 'file:///opt/bangui/resources/app.asar/out/renderer/index.html'
+  const appUrl = 'app://bangui/index.html'
   const main = { url: appUrl, parent: null }
 
   it('accepts only the main frame showing the app page', () => {
@@ -127,6 +127,14 @@ describe('IPC sender validation', () => {
     expect(isTrustedSender(child, main, appUrl)).toBe(false)
     const other = { url: 'file:///tmp/evil.html', parent: null }
     expect(isTrustedSender(other, other, appUrl)).toBe(false)
+    for (const url of [
+      'app://bangui/other.html',
+      'app://evil/index.html',
+      'file:///opt/bangui/resources/app.asar/out/renderer/index.html'
+    ]) {
+      const f = { url, parent: null }
+      expect(isTrustedSender(f, f, appUrl), url).toBe(false)
+    }
     const web = { url: 'https://evil.example/', parent: null }
     expect(isTrustedSender(web, web, appUrl)).toBe(false)
     expect(isTrustedSender(null, main, appUrl)).toBe(false)

@@ -3,8 +3,7 @@
  * notifications. Everything it wires is built and tested elsewhere without Electron.
  */
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
-import { app, BrowserWindow, Notification, session } from 'electron'
+import { app, BrowserWindow, Notification, protocol, session } from 'electron'
 import type { Jail } from '../shared/model.ts'
 import { registerIpc, windowEventSink } from './ipc/bind.ipc.ts'
 import { createDispatch } from './ipc/registry.ts'
@@ -14,11 +13,24 @@ import { NotifierService } from './services/notifier.service.ts'
 import { SettingsService } from './services/settings.service.ts'
 import { createTray, type AppTray } from './tray/tray.ts'
 import type { TrayAction, TrayInput } from './tray/tray-model.ts'
+import { rootRefusal } from './root-guard.ts'
+import {
+  APP_SCHEME,
+  APP_SCHEME_PRIVILEGES,
+  appProtocolHandler,
+  rendererUrl
+} from './window/app-protocol.ts'
 import { createAppWindow, hardenContents, hardenSession } from './window/security.ts'
 
-if (!app.requestSingleInstanceLock()) {
+const refusal = rootRefusal(process.getuid?.(), process.argv)
+if (refusal !== null) {
+  console.error(refusal)
+  app.exit(1)
+} else if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
+  // Before ready: app:// must be a standard, secure scheme for the renderer's module scripts.
+  protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES])
   const userData = app.getPath('userData')
   const logger = createFileLogger(join(userData, 'logs'), {
     level: (process.env.BANGUI_LOG_LEVEL as LogLevel | undefined) || 'info',
@@ -40,9 +52,9 @@ if (!app.requestSingleInstanceLock()) {
   let tray: AppTray | null = null
   let quitting = false
   let jails: Jail[] = []
-  const rendererUrl = process.env.ELECTRON_RENDERER_URL
-  const appUrl = (): string =>
-    rendererUrl ?? pathToFileURL(join(import.meta.dirname, '../renderer/index.html')).href
+  // The dev server only in an unpackaged app; otherwise the app:// page (window/app-protocol.ts).
+  const pageUrl = rendererUrl(app.isPackaged, process.env)
+  const appUrl = (): string => pageUrl
 
   const trayInput = (): TrayInput => ({
     jails,
@@ -119,7 +131,25 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(async () => {
     hardenSession(session.defaultSession)
-    registerIpc(createDispatch(services, logger), () => win, appUrl, logger)
+    protocol.handle(APP_SCHEME, appProtocolHandler(join(import.meta.dirname, '../renderer')))
+    registerIpc(
+      createDispatch(services, logger),
+      () => win,
+      appUrl,
+      logger,
+      (channel, reason) => {
+        void services.audit
+          .refused({
+            time: new Date().toISOString(),
+            action: 'refused',
+            target: null,
+            params: { channel },
+            result: { ok: false, code: 'forbidden', message: reason.slice(0, 300) },
+            durationMs: 0
+          })
+          .catch((err: unknown) => logger.error('audit log write failed', { err: String(err) }))
+      }
+    )
     try {
       tray = createTray(onTrayAction, trayInput())
     } catch (err) {

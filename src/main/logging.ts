@@ -7,8 +7,11 @@
  * inside an asar archive and buys nothing at BanGUI's few lines per second. Opening the file is
  * asynchronous, so lines logged before it is open are buffered (at most 10 000) and written first;
  * after that each line is written synchronously.
+ * The log names sockets, jails and IPs: the directory is 0700 and each file 0600 (files and a
+ * directory left by an older version with wider modes are narrowed at start).
  * No electron here: tests use it in plain Node.
  */
+import { chmodSync, mkdirSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import pino from 'pino'
 import pinoRoll from 'pino-roll'
@@ -45,13 +48,16 @@ export function createFileLogger(dir: string, opts: FileLoggerOptions = {}): Fil
   let dest: SonicBoom | null = null
   let closed = false
   const pending: string[] = []
+  const base = opts.name ?? 'main'
+  privateDir(dir, base)
 
   const opened = pinoRoll({
-    file: join(dir, opts.name ?? 'main'),
+    file: join(dir, base),
     extension: '.log',
     size: `${Math.max(1, Math.floor(opts.maxBytes ?? 5 * 1024 * 1024))}b`,
     limit: { count: opts.keep ?? 5 },
     mkdir: true,
+    mode: 0o600,
     // Synchronous writes: a line is in the file when the call returns, so the lines before a
     // crash are kept, and flush has nothing to wait for. At a few lines per second it costs
     // nothing noticeable.
@@ -121,5 +127,18 @@ export function createFileLogger(dir: string, opts: FileLoggerOptions = {}): Fil
         })
       }
     }
+  }
+}
+
+/** Creates the log dir as 0700 (or narrows it) and narrows existing log files to 0600. */
+function privateDir(dir: string, base: string): void {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
+    chmodSync(dir, 0o700)
+    for (const f of readdirSync(dir)) {
+      if (f.startsWith(`${base}.`) && f.endsWith('.log')) chmodSync(join(dir, f), 0o600)
+    }
+  } catch (err) {
+    process.stderr.write(`cannot prepare the log directory ${dir}: ${(err as Error).message}\n`)
   }
 }

@@ -21,7 +21,13 @@ import type {
   ServerInfo
 } from './model.ts'
 import { UNBAN_ALL_EVERY_JAIL, type EventName, type InvokeName } from './channels.ts'
-import { checkIgnoreIp, checkIp, checkJailName, MAX_IPS_PER_REQUEST } from './validation.ts'
+import {
+  checkIgnoreIp,
+  checkIgnoreIpRemoval,
+  checkIp,
+  checkJailName,
+  MAX_IPS_PER_REQUEST
+} from './validation.ts'
 import { settingsPatchSchema, type SettingsState } from './settings.ts'
 
 /** Error codes the UI can act on. */
@@ -64,6 +70,15 @@ export const ipSchema = z.string().transform((v, ctx) => {
 
 export const ignoreIpSchema = z.string().transform((v, ctx) => {
   const c = checkIgnoreIp(v)
+  if (!c.ok) {
+    ctx.addIssue({ code: 'custom', message: c.reason })
+    return z.NEVER
+  }
+  return c.value
+})
+
+export const ignoreIpRemovalSchema = z.string().transform((v, ctx) => {
+  const c = checkIgnoreIpRemoval(v)
   if (!c.ok) {
     ctx.addIssue({ code: 'custom', message: c.reason })
     return z.NEVER
@@ -173,7 +188,11 @@ export const invokeContract = {
   ),
   /** Add or remove an ignoreip entry. Returns the new list. */
   changeIgnoreIp: channel<string[]>()(
-    z.strictObject({ jail: jailNameSchema, op: z.enum(['add', 'del']), entry: ignoreIpSchema })
+    z.discriminatedUnion('op', [
+      z.strictObject({ jail: jailNameSchema, op: z.literal('add'), entry: ignoreIpSchema }),
+      // Removing may name a broad entry stored before the breadth rule (see the validator).
+      z.strictObject({ jail: jailNameSchema, op: z.literal('del'), entry: ignoreIpRemovalSchema })
+    ])
   ),
   /** Which jail's full ban list is on screen (the monitor fetches full lists only for it). */
   watchJail: channel<null>()(z.strictObject({ jail: jailNameSchema.nullable() })),

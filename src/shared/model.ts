@@ -118,6 +118,8 @@ export type AuditAction =
   | 'setJailValue'
   | 'changeIgnoreIp'
   | 'settingsChanged'
+  /** A request BanGUI refused before anything was sent (bad input, unknown jail, …). */
+  | 'refused'
 
 /** A long IP list as the audit log keeps it: how many, and the first few. */
 export interface AuditIpList {

@@ -11,12 +11,21 @@ export const SETTINGS_VERSION = 2
 
 export const POLL_INTERVAL_MIN_MS = 1_000
 export const POLL_INTERVAL_MAX_MS = 600_000
+/** Size limits: the file and the IPC patch come from outside main and are bounded. */
+export const SETTINGS_LIMITS = {
+  /** Longest socket path (a Unix socket path is at most 107 bytes; a symlink may point there). */
+  socketPath: 1024,
+  /** Most per-jail notification entries (a jail name is at most 64 characters). */
+  perJailEntries: 500,
+  /** Largest settings file read; a bigger one is set aside unread. */
+  fileBytes: 64 * 1024
+} as const
 
 /** An absolute path to fail2ban's control socket. */
 export const socketPathSchema = z
   .string()
   .min(2)
-  .max(4096)
+  .max(SETTINGS_LIMITS.socketPath)
   .refine((p) => p.startsWith('/'), 'the socket path must be absolute (start with /)')
   // eslint-disable-next-line no-control-regex
   .refine((p) => !/[\u0000-\u001f]/.test(p), 'the socket path contains a control character')
@@ -36,7 +45,12 @@ export const notificationSettingsSchema = z.object({
   /** Desktop notifications on new bans at all. */
   enabled: z.boolean(),
   /** Per jail: false silences that jail; a jail not listed notifies. */
-  perJail: z.record(jailKeySchema, z.boolean())
+  perJail: z
+    .record(jailKeySchema, z.boolean())
+    .refine(
+      (r) => Object.keys(r).length <= SETTINGS_LIMITS.perJailEntries,
+      `at most ${SETTINGS_LIMITS.perJailEntries} per-jail notification settings`
+    )
 })
 
 /** The current settings (version {@link SETTINGS_VERSION}). */
@@ -69,7 +83,7 @@ export const settingsPatchSchema = z.strictObject({
   notifications: z
     .strictObject({
       enabled: z.boolean().optional(),
-      perJail: z.record(jailKeySchema, z.boolean()).optional()
+      perJail: notificationSettingsSchema.shape.perJail.optional()
     })
     .optional(),
   startMinimized: z.boolean().optional(),

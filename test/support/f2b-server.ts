@@ -322,8 +322,10 @@ async function writeConfig(
     jails.push({ name: s.name, logFile, format })
   }
 
-  await mkdir(join(conf, 'filter.d'), { recursive: true })
-  await mkdir(join(conf, 'action.d'), { recursive: true })
+  // The server dir (mkdtemp: 0700, ours) and the config dir must pass BanGUI's trust rule
+  // (owned by us, not group/other-writable) whatever the umask: explicit modes.
+  await mkdir(join(conf, 'filter.d'), { recursive: true, mode: 0o700 })
+  await mkdir(join(conf, 'action.d'), { recursive: true, mode: 0o700 })
   for (const f of ['filter.d/common.conf', 'filter.d/sshd.conf', 'action.d/dummy.conf']) {
     await writeFile(join(conf, f), readFileSync(join('/etc/fail2ban', f)))
   }

@@ -12,6 +12,7 @@
  * - arguments are checked (end/close markers, types) before anything is sent.
  */
 import type { Duplex } from 'node:stream'
+import { CLOSE_MARKER, END_MARKER } from '../../shared/validation.ts'
 import { type Connector, unixSocketConnector } from './connector.ts'
 import {
   Fail2BanArgumentError,
@@ -51,7 +52,7 @@ export interface SendOptions {
 }
 
 const RETRYABLE = new Set(['EAGAIN', 'ECONNREFUSED', 'ENOBUFS'])
-const MARKERS = ['<F2B_END_COMMAND>', '<F2B_CLOSE_COMMAND>']
+const MARKERS = [END_MARKER, CLOSE_MARKER]
 
 /** A client for one fail2ban server. Safe to share; `close()` when done. */
 export class Fail2BanClient {

@@ -2,9 +2,18 @@
  * The typed command layer: one method per operation the app needs, each validating its
  * arguments (again — the IPC boundary did too), sending one command and parsing the reply into
  * model types. It never sends `set J action…`, `addaction`, `add`, `reload` or a bare `stop`.
+ *
+ * A jail name is sent only if it is in the server's live jail list (cached from every `status`
+ * this layer reads, refreshed once on a miss), and never if it names a server-wide setting
+ * (fail2ban tests those names before its jails: see SERVER_SETTING_NAMES).
  */
 import type { Ban, DbSettings, JailCounts, JailSettings } from '../../shared/model.ts'
-import { checkIgnoreIp, checkIp, checkJailName } from '../../shared/validation.ts'
+import {
+  checkIgnoreIp,
+  checkIgnoreIpRemoval,
+  checkIp,
+  checkJailName
+} from '../../shared/validation.ts'
 import type { SendOptions } from './client.ts'
 import { Fail2BanArgumentError, Fail2BanConnectionError } from './errors.ts'
 import {
@@ -44,10 +53,22 @@ const INCREMENT_KEYS = [
   'overalljails'
 ] as const
 
+/** A syntactically valid jail name the server does not run (checked before anything is sent). */
+export class Fail2BanUnknownJailError extends Fail2BanArgumentError {
+  override readonly name: string = 'Fail2BanUnknownJailError'
+  readonly jail: string
+  constructor(jail: string) {
+    super(`fail2ban has no running jail named "${jail}"; nothing was sent`)
+    this.jail = jail
+  }
+}
+
 export class Fail2BanCommands {
   readonly #c: CommandSender
   #version: string | null = null
   #statusAllUnusable = false
+  /** The running jails as last reported by the server; null until first read. */
+  #jails: ReadonlySet<string> | null = null
 
   constructor(client: CommandSender) {
     this.#c = client
@@ -68,11 +89,31 @@ export class Fail2BanCommands {
   resetVersion(): void {
     this.#version = null
     this.#statusAllUnusable = false
+    this.#jails = null
   }
 
   /** Names of the running jails, sorted. */
   async jailNames(): Promise<string[]> {
-    return parseJailList(await this.#c.send(['status']))
+    const names = parseJailList(await this.#c.send(['status']))
+    this.#jails = new Set(names)
+    return names
+  }
+
+  /**
+   * Checks a jail name before it is sent: valid syntax, not a server setting, and running on
+   * the server (the cached list first; on a miss the list is read again once).
+   */
+  async #jail(jail: string): Promise<string> {
+    const name = jailArg(jail)
+    if (this.#jails?.has(name)) return name
+    await this.jailNames()
+    if (this.#jails?.has(name)) return name
+    throw new Fail2BanUnknownJailError(name)
+  }
+
+  /** `[jail, key, ...args]` with the arguments checked first: bad input sends nothing at all. */
+  async #jailThen(jail: string, key: string, args: string[]): Promise<string[]> {
+    return [await this.#jail(jail), key, ...args]
   }
 
   /** Counts of one jail (`status J short`: no IP list, a few hundred bytes). */
@@ -81,13 +122,13 @@ export class Fail2BanCommands {
       files: _f,
       bannedIps: _b,
       ...counts
-    } = parseJailStatus(await this.#c.send(['status', jailArg(jail), 'short']))
+    } = parseJailStatus(await this.#c.send(['status', await this.#jail(jail), 'short']))
     return counts
   }
 
   /** Counts, files and the banned IP list of one jail (`status J`). */
   async jailStatus(jail: string): Promise<JailStatus> {
-    return parseJailStatus(await this.#c.send(['status', jailArg(jail)]))
+    return parseJailStatus(await this.#c.send(['status', await this.#jail(jail)]))
   }
 
   /**
@@ -98,7 +139,9 @@ export class Fail2BanCommands {
   async allJailCounts(): Promise<Map<string, JailCounts>> {
     if (!this.#statusAllUnusable && (await this.supports('statusAll'))) {
       try {
-        return parseStatusAll(await this.#c.send(['status', '--all', 'short']))
+        const all = parseStatusAll(await this.#c.send(['status', '--all', 'short']))
+        this.#jails = new Set(all.keys())
+        return all
       } catch (err) {
         if (err instanceof Fail2BanConnectionError) throw err
         this.#statusAllUnusable = true
@@ -113,7 +156,7 @@ export class Fail2BanCommands {
 
   /** Current bans of one jail with start, duration and end. */
   async banList(jail: string, opts?: SendOptions): Promise<Ban[]> {
-    const name = jailArg(jail)
+    const name = await this.#jail(jail)
     return parseBanListWithTime(
       await this.#c.send(['get', name, 'banip', '--with-time'], opts),
       name
@@ -122,7 +165,10 @@ export class Fail2BanCommands {
 
   /** Banned IPs of one jail, without times. */
   async bannedIps(jail: string): Promise<string[]> {
-    return stringList(await this.#c.send(['get', jailArg(jail), 'banip']), 'get JAIL banip')
+    return stringList(
+      await this.#c.send(['get', await this.#jail(jail), 'banip']),
+      'get JAIL banip'
+    )
   }
 
   /** Every jail's banned IPs. */
@@ -139,7 +185,7 @@ export class Fail2BanCommands {
   /** Bans IPs/CIDRs in one jail; returns how many were newly banned. One command: chunk above. */
   async banIps(jail: string, ips: readonly string[], opts?: SendOptions): Promise<number> {
     return int(
-      await this.#c.send(['set', jailArg(jail), 'banip', ...ipArgs(ips)], opts),
+      await this.#c.send(['set', ...(await this.#jailThen(jail, 'banip', ipArgs(ips)))], opts),
       'set JAIL banip'
     )
   }
@@ -147,7 +193,7 @@ export class Fail2BanCommands {
   /** Unbans IPs in one jail; returns how many were removed (absent IPs count 0). */
   async unbanIps(jail: string, ips: readonly string[], opts?: SendOptions): Promise<number> {
     return int(
-      await this.#c.send(['set', jailArg(jail), 'unbanip', ...ipArgs(ips)], opts),
+      await this.#c.send(['set', ...(await this.#jailThen(jail, 'unbanip', ipArgs(ips)))], opts),
       'set JAIL unbanip'
     )
   }
@@ -167,7 +213,7 @@ export class Fail2BanCommands {
 
   /** Settings of one jail, the bantime.increment family included. */
   async jailSettings(jail: string): Promise<JailSettings> {
-    const name = jailArg(jail)
+    const name = await this.#jail(jail)
     const get = (key: string): Promise<unknown> => this.#c.send(['get', name, key])
     const [bantime, findtime, maxretry, logpath, ignoreip, failregex, actions, usedns, ...inc] =
       await Promise.all([
@@ -197,7 +243,7 @@ export class Fail2BanCommands {
 
   /** The jail's action names (empty: bans cost no firewall call). */
   async jailActions(jail: string): Promise<string[]> {
-    return stringList(await this.#c.send(['get', jailArg(jail), 'actions']), 'actions')
+    return stringList(await this.#c.send(['get', await this.#jail(jail), 'actions']), 'actions')
   }
 
   /** Sets bantime in seconds (-1: permanent); returns the new value. */
@@ -218,27 +264,36 @@ export class Fail2BanCommands {
   /** Adds an ignoreip entry; returns the jail's new list. */
   async addIgnoreIp(jail: string, entry: string): Promise<string[]> {
     return stringList(
-      await this.#c.send(['set', jailArg(jail), 'addignoreip', ignoreArg(entry)]),
+      await this.#c.send([
+        'set',
+        ...(await this.#jailThen(jail, 'addignoreip', [ignoreArg(entry)]))
+      ]),
       'addignoreip'
     )
   }
 
-  /** Removes an ignoreip entry; returns the jail's new list. */
+  /**
+   * Removes an ignoreip entry; returns the jail's new list. Any network may be removed, however
+   * broad (removing only narrows what is ignored): see checkIgnoreIpRemoval.
+   */
   async delIgnoreIp(jail: string, entry: string): Promise<string[]> {
     return stringList(
-      await this.#c.send(['set', jailArg(jail), 'delignoreip', ignoreArg(entry)]),
+      await this.#c.send([
+        'set',
+        ...(await this.#jailThen(jail, 'delignoreip', [ignoreRemovalArg(entry)]))
+      ]),
       'delignoreip'
     )
   }
 
   /** Starts a jail the server knows (stopped jails vanish from `status`; use reload to re-add). */
   async startJail(jail: string): Promise<void> {
-    await this.#c.send(['start', jailArg(jail)])
+    await this.#c.send(['start', await this.#jail(jail)])
   }
 
   /** Stops one jail (never the server: the jail name is always given and validated). */
   async stopJail(jail: string): Promise<void> {
-    await this.#c.send(['stop', jailArg(jail)], { timeoutMs: 30_000 })
+    await this.#c.send(['stop', await this.#jail(jail)], { timeoutMs: 30_000 })
   }
 
   /** The server's database settings. */
@@ -261,7 +316,7 @@ export class Fail2BanCommands {
         `${key} must be a whole number >= ${min}, got ${String(value)}`
       )
     }
-    return int(await this.#c.send(['set', jailArg(jail), key, value]), `set JAIL ${key}`)
+    return int(await this.#c.send(['set', await this.#jail(jail), key, value]), `set JAIL ${key}`)
   }
 }
 
@@ -282,6 +337,12 @@ function ipArgs(ips: readonly string[]): string[] {
 
 function ignoreArg(entry: string): string {
   const c = checkIgnoreIp(entry)
+  if (!c.ok) throw new Fail2BanArgumentError(c.reason)
+  return c.value
+}
+
+function ignoreRemovalArg(entry: string): string {
+  const c = checkIgnoreIpRemoval(entry)
   if (!c.ok) throw new Fail2BanArgumentError(c.reason)
   return c.value
 }

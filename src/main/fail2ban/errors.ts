@@ -65,7 +65,7 @@ export function describeConnectionError(code: string, socketPath: string): strin
       return `Connection refused on ${socketPath}: the socket file exists but no fail2ban-server listens on it (a stale socket left by a crash?). Restart fail2ban.`
     case 'EACCES':
     case 'EPERM':
-      return `Permission denied on ${socketPath}: the socket is root-only (0700). Run BanGUI as root, or see the README section "Reaching the socket".`
+      return `Permission denied on ${socketPath}: the socket is root-only (0700). Connect through BanGUI's privileged helper (README, "Reaching the socket"); running the app as root is refused without --allow-root.`
     case 'ETIMEDOUT':
       return `fail2ban did not answer on ${socketPath} in time: the server may be busy (a slow ban action blocks every client) or hung.`
     case 'ECONNRESET':

@@ -4,11 +4,12 @@
  * decoded; if the decoder says the pickle is truncated, the marker was part of the payload and
  * reading goes on. Chunks are joined once per candidate end, never per read.
  */
+import { CLOSE_MARKER, END_MARKER } from '../../shared/validation.ts'
 import { Fail2BanProtocolError } from './errors.ts'
 
-export const END_MARKER_BYTES = Buffer.from('<F2B_END_COMMAND>', 'latin1')
+export const END_MARKER_BYTES = Buffer.from(END_MARKER, 'latin1')
 /** Sent before ending a connection, as fail2ban-client does. */
-export const CLOSE_FRAME = Buffer.from('<F2B_CLOSE_COMMAND><F2B_END_COMMAND>', 'latin1')
+export const CLOSE_FRAME = Buffer.from(CLOSE_MARKER + END_MARKER, 'latin1')
 
 /** Default reply size cap: 64 MiB (a 100k-ban `--with-time` reply is about 6 MiB). */
 export const DEFAULT_MAX_REPLY_BYTES = 64 * 1024 * 1024

@@ -1,6 +1,11 @@
 /** The fail2ban socket client. Never imports electron. */
 export { Fail2BanClient, type Fail2BanClientOptions, type SendOptions } from './client.ts'
-export { Fail2BanCommands, FEATURES, type CommandSender } from './commands.ts'
+export {
+  Fail2BanCommands,
+  Fail2BanUnknownJailError,
+  FEATURES,
+  type CommandSender
+} from './commands.ts'
 export { unixSocketConnector, type Connector } from './connector.ts'
 export {
   Fail2BanArgumentError,

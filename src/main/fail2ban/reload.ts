@@ -2,11 +2,46 @@
  * Reload through `fail2ban-client reload`: only the official client builds the config stream
  * the server's `reload` command needs (a hand-built empty stream removes every jail). Reloads
  * are serialized, and each is verified afterwards by asking the server which jails run.
+ *
+ * fail2ban-client pings the socket and unpickles the reply as the user who runs it, and reads
+ * whatever config it is given: so it runs by absolute path from a root-owned system directory,
+ * with a small fixed environment (nothing inherited: no PATH from npm, no PYTHON*), and only
+ * after the socket, the config dir and the binary pass the trust rule (trust.ts), every run.
  */
 import { execFile } from 'node:child_process'
 import type { ReloadResult } from '../../shared/model.ts'
 import { checkJailName } from '../../shared/validation.ts'
 import { Fail2BanArgumentError, Fail2BanCommandError } from './errors.ts'
+import { assertTrustedPath, UntrustedPathError } from './trust.ts'
+
+/** Where fail2ban-client is looked for (in this order); each must be owned by root. */
+export const CLIENT_CANDIDATES = [
+  '/usr/bin/fail2ban-client',
+  '/usr/sbin/fail2ban-client',
+  '/bin/fail2ban-client',
+  '/sbin/fail2ban-client',
+  '/usr/local/bin/fail2ban-client',
+  '/usr/local/sbin/fail2ban-client'
+] as const
+
+/** The whole environment fail2ban-client gets. */
+export const CLIENT_ENV: Readonly<Record<string, string>> = Object.freeze({
+  PATH: '/usr/sbin:/usr/bin:/sbin:/bin',
+  LANG: 'C.UTF-8',
+  LC_ALL: 'C.UTF-8'
+})
+
+/** The first candidate that exists and is owned by root; null if none. */
+export async function findClient(): Promise<string | null> {
+  for (const path of CLIENT_CANDIDATES) {
+    try {
+      return await assertTrustedPath(path, 'executable', { uid: 0 })
+    } catch {
+      // missing or not root's: try the next
+    }
+  }
+  return null
+}
 
 export type ReloadScope =
   | { kind: 'all' }
@@ -27,6 +62,10 @@ export interface ReloaderOptions {
   socketPath: string
   /** Configuration directory (`-c`); fail2ban-client's default (/etc/fail2ban) when absent. */
   confDir?: string
+  /**
+   * fail2ban-client's absolute path (tests); it must pass the trust rule. Default: the first of
+   * {@link CLIENT_CANDIDATES} owned by root.
+   */
   clientPath?: string
   /** Per fail2ban-client run. Default 120 s: reloading many jails with slow actions takes long. */
   timeoutMs?: number
@@ -129,16 +168,39 @@ export class Reloader {
     }
   }
 
-  #run(args: string[]): Promise<RunResult> {
+  /** Checks the binary, socket and config dir; returns the binary's path. */
+  async #trusted(): Promise<string> {
+    try {
+      await assertTrustedPath(this.#o.socketPath, 'socket')
+      if (this.#o.confDir !== undefined) await assertTrustedPath(this.#o.confDir, 'directory')
+      if (this.#o.clientPath !== undefined)
+        return await assertTrustedPath(this.#o.clientPath, 'executable')
+    } catch (err) {
+      if (err instanceof UntrustedPathError)
+        throw new Fail2BanCommandError('fail2ban-client', `not run: ${err.message}`)
+      throw err
+    }
+    const found = await findClient()
+    if (found === null) {
+      throw new Fail2BanCommandError(
+        'fail2ban-client',
+        `not run: no root-owned fail2ban-client in ${CLIENT_CANDIDATES.map((p) => p.replace(/\/fail2ban-client$/, '')).join(', ')}. Install fail2ban.`
+      )
+    }
+    return found
+  }
+
+  async #run(args: string[]): Promise<RunResult> {
+    const client = await this.#trusted()
     const base = ['-s', this.#o.socketPath, ...(this.#o.confDir ? ['-c', this.#o.confDir] : [])]
     return new Promise((resolve, reject) => {
       execFile(
-        this.#o.clientPath ?? 'fail2ban-client',
+        client,
         [...base, ...args],
         {
           timeout: this.#o.timeoutMs ?? 120_000,
           maxBuffer: 32 * 1024 * 1024,
-          env: { ...process.env, LANG: 'C.UTF-8' }
+          env: { ...CLIENT_ENV }
         },
         (err, stdout, stderr) => {
           const output = `${stdout}${stderr}`

@@ -6,10 +6,10 @@
  */
 import type { InvokeName, ParsedRequestOf, ResponseOf } from '../../shared/contract.ts'
 import type { AuditAction, AuditEntry } from '../../shared/model.ts'
-import { silentLogger, type Logger } from '../fail2ban/index.ts'
+import { Fail2BanArgumentError, silentLogger, type Logger } from '../fail2ban/index.ts'
 import { auditIpList, type AuditSink } from '../services/audit.service.ts'
 import { toAppError } from './errors.ts'
-import type { Handlers } from './registry.ts'
+import type { Handlers } from './handlers.ts'
 
 interface AuditRule<K extends InvokeName> {
   action: AuditAction
@@ -18,6 +18,8 @@ interface AuditRule<K extends InvokeName> {
   params(req: ParsedRequestOf<K>): Record<string, unknown>
   /** A short summary of a successful answer (never whole lists or reload output). */
   summary(res: ResponseOf<K>): unknown
+  /** True when the call changed nothing and is not worth an entry (a flood of them would rotate real entries out). */
+  noop?(res: ResponseOf<K>): boolean
 }
 
 /** The channels that are audited, and how each is described. */
@@ -32,7 +34,8 @@ const RULES = {
     action: 'cancelBan',
     target: () => null,
     params: (r) => ({ operationId: r.operationId }),
-    summary: (res) => ({ wasRunning: res })
+    summary: (res) => ({ wasRunning: res }),
+    noop: (res) => res === false // nothing was running under that id
   } satisfies AuditRule<'cancelBan'>,
   unbanIps: {
     action: 'unban',
@@ -115,8 +118,9 @@ export interface AuditedHandlersOptions {
 
 /**
  * Wraps the mutating handlers so each call is appended to the audit log with its outcome:
- * `ok` with a short summary, or the error code and message the UI will show. The handler's own
- * result or error passes through unchanged.
+ * `ok` with a short summary, or the error code and message the UI will show. A call refused
+ * before anything was sent is recorded as `refused` (rate-limited by the sink); a no-op is not
+ * recorded. The handler's own result or error passes through unchanged.
  */
 export function auditedHandlers(
   handlers: Handlers,
@@ -137,20 +141,22 @@ export function auditedHandlers(
         target: rule.target(req),
         params: rule.params(req)
       }
-      const record = async (result: AuditEntry['result']): Promise<void> => {
+      const record = async (result: AuditEntry['result'], refused = false): Promise<void> => {
         const entry: AuditEntry = {
           ...base,
+          ...(refused ? { action: 'refused', params: { channel: name, ...base.params } } : {}),
           result,
           durationMs: Math.max(0, now().getTime() - started.getTime())
         }
         try {
-          await audit.append(entry)
+          await (refused && audit.refused ? audit.refused(entry) : audit.append(entry))
         } catch (err) {
           logger.error('audit log write failed', { action: rule.action, err: String(err) })
         }
       }
       try {
         const value = await handler(req)
+        if (rule.noop?.(value as never)) return value
         let summary: unknown
         try {
           summary = rule.summary(value as never)
@@ -161,7 +167,8 @@ export function auditedHandlers(
         return value
       } catch (err) {
         const { code, message } = toAppError(err)
-        await record({ ok: false, code, message })
+        // Refused by BanGUI before anything was sent: recorded, but rate-limited.
+        await record({ ok: false, code, message }, err instanceof Fail2BanArgumentError)
         throw err
       }
     }

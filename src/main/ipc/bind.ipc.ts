@@ -13,7 +13,9 @@ export function registerIpc(
   dispatch: Dispatch,
   getWindow: () => BrowserWindow | null,
   appUrl: () => string,
-  logger: Logger
+  logger: Logger,
+  /** Records a refused request (main: the audit log's rate-limited `refused`). */
+  onRefused?: (channel: string, reason: string) => void
 ): () => void {
   for (const name of invokeNames) {
     ipcMain.handle(channelOf(name), async (event, request: unknown): Promise<Result<unknown>> => {
@@ -27,6 +29,7 @@ export function registerIpc(
           channel: name,
           url: event.senderFrame?.url
         })
+        onRefused?.(name, `untrusted sender ${String(event.senderFrame?.url ?? '(no frame)')}`)
         return {
           ok: false,
           error: { code: 'forbidden', message: 'request refused: untrusted sender' }

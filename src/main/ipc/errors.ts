@@ -8,17 +8,17 @@ import {
   Fail2BanArgumentError,
   Fail2BanCommandError,
   Fail2BanConnectionError,
-  Fail2BanProtocolError
+  Fail2BanProtocolError,
+  Fail2BanUnknownJailError
 } from '../fail2ban/index.ts'
-import { OperationCancelledError } from '../services/ban.service.ts'
 import { BusyError } from '../services/jails.service.ts'
 
 /** Any error → what the UI shows. Internal details stay in the log. */
 export function toAppError(err: unknown): AppErrorData {
   const e = (code: ErrorCode, message: string): AppErrorData => ({ code, message })
   if (err instanceof ZodError) return fromZod(err)
+  if (err instanceof Fail2BanUnknownJailError) return e('unknown-jail', err.message)
   if (err instanceof Fail2BanArgumentError) return e('invalid-argument', err.message)
-  if (err instanceof OperationCancelledError) return e('cancelled', err.message)
   if (err instanceof BusyError) return e('busy', err.message)
   if (err instanceof Fail2BanCommandError) {
     if (err.className.endsWith('UnknownJailException'))

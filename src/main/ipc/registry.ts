@@ -1,57 +1,30 @@
 /**
- * The handler registry: one plain function per contract channel, and `dispatch`, which parses
- * the request with the channel's schema, calls the handler, and maps any error to the
- * `{ code, message }` the UI shows as is. No electron here: the Electron binding and the e2e
- * harness both call `dispatch`.
+ * Dispatch: parses the request with the channel's schema, calls the channel's handler (from
+ * `handlers.ts`, audited by `audited-handlers.ts`), and maps any error to the `{ code, message }`
+ * the UI shows as is. No electron here: the Electron binding and the e2e harness both call it.
  */
 import {
   invokeContract,
+  type AppErrorData,
   type InvokeName,
-  type ParsedRequestOf,
-  type ResponseOf,
   type Result
 } from '../../shared/contract.ts'
 import type { Logger } from '../fail2ban/index.ts'
 import type { AppServices } from '../services/app-services.ts'
 import { auditedHandlers } from './audited-handlers.ts'
 import { fromZod, toAppError } from './errors.ts'
+import { createHandlers, type Handlers } from './handlers.ts'
 
 export { toAppError } from './errors.ts'
-
-export type Handlers = { [K in InvokeName]: (req: ParsedRequestOf<K>) => Promise<ResponseOf<K>> }
-
-/** The handlers, each a one-liner into a service; connection errors are reported to the state machine. */
-export function createHandlers(s: AppServices): Handlers {
-  return {
-    getServerInfo: () => s.jails.serverInfo(),
-    getConnection: async () => s.connection.state,
-    retryConnection: () => s.connection.check(),
-    listJails: () => s.jails.list(),
-    getJailSettings: ({ jail }) => s.jails.settings(jail),
-    startJail: async ({ jail }) => (await s.jails.start(jail), null),
-    stopJail: async ({ jail }) => (await s.jails.stop(jail), null),
-    reload: ({ scope, restart, unban }) => s.jails.reload({ scope, restart, unban }),
-    listBans: ({ jail }) => s.jails.bans(jail),
-    banIps: ({ jail, ips, operationId }) => s.bans.ban(jail, ips, operationId),
-    cancelBan: async ({ operationId }) => s.bans.cancel(operationId),
-    unbanIps: ({ jail, ips }) => s.bans.unban(jail, ips),
-    unbanAll: ({ jail }) => s.bans.unbanAll(jail),
-    findIp: ({ ip }) => s.jails.findIp(ip),
-    setJailValue: ({ jail, key, value }) => s.jails.setValue(jail, key, value),
-    changeIgnoreIp: ({ jail, op, entry }) => s.jails.changeIgnoreIp(jail, op, entry),
-    watchJail: async ({ jail }) => (s.monitor.watch(jail), null),
-    getSettings: async () => s.settings.state(),
-    updateSettings: (patch) => s.settings.update(patch),
-    listAudit: ({ limit }) => s.audit.tail(limit)
-  }
-}
+export { createHandlers, type Handlers } from './handlers.ts'
 
 export type Dispatch = (name: string, request: unknown) => Promise<Result<unknown>>
 
 /**
  * Validates the channel name and request, runs the handler, and never throws. By default the
  * handlers are those of {@link createHandlers} wrapped by {@link auditedHandlers}, so every admin
- * action that reaches a handler is recorded in `services.audit` with its outcome.
+ * action that reaches a handler is recorded in `services.audit` with its outcome; a request the
+ * contract refuses (unknown channel, schema) is recorded as `refused` (rate-limited there).
  */
 export function createDispatch(
   services: AppServices,
@@ -61,12 +34,21 @@ export function createDispatch(
   })
 ): Dispatch {
   return async (name, request) => {
-    if (!Object.hasOwn(invokeContract, name)) {
-      return { ok: false, error: { code: 'forbidden', message: `unknown channel ${String(name)}` } }
+    if (typeof name !== 'string' || !Object.hasOwn(invokeContract, name)) {
+      const error = {
+        code: 'forbidden' as const,
+        message: `unknown channel ${String(name).slice(0, 64)}`
+      }
+      await refuse(services, logger, String(name).slice(0, 64), error)
+      return { ok: false, error }
     }
     const channel = name as InvokeName
     const parsed = invokeContract[channel].request.safeParse(request)
-    if (!parsed.success) return { ok: false, error: fromZod(parsed.error) }
+    if (!parsed.success) {
+      const error = fromZod(parsed.error)
+      await refuse(services, logger, channel, error)
+      return { ok: false, error }
+    }
     try {
       const handler = handlers[channel] as (req: unknown) => Promise<unknown>
       const value = await handler(parsed.data)
@@ -78,5 +60,26 @@ export function createDispatch(
         logger?.error('handler failed', { channel, err: String((err as Error)?.stack ?? err) })
       return { ok: false, error }
     }
+  }
+}
+
+/** Records a request refused by the contract (rate-limited by the audit service). */
+async function refuse(
+  services: AppServices,
+  logger: Logger | undefined,
+  channel: string,
+  error: AppErrorData
+): Promise<void> {
+  try {
+    await services.audit.refused({
+      time: new Date().toISOString(),
+      action: 'refused',
+      target: null,
+      params: { channel },
+      result: { ok: false, code: error.code, message: error.message },
+      durationMs: 0
+    })
+  } catch (err) {
+    logger?.error('audit log write failed', { action: 'refused', err: String(err) })
   }
 }

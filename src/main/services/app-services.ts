@@ -2,7 +2,6 @@
  * Builds every main-process service around one fail2ban client. Used by the Electron main
  * process and, unchanged, by the e2e harness and the bench.
  */
-import { DEFAULT_SETTINGS } from '../../shared/settings.ts'
 import {
   Fail2BanClient,
   Fail2BanCommands,
@@ -17,8 +16,6 @@ import { EventHub } from './events.ts'
 import { JailService } from './jails.service.ts'
 import { MonitorService } from './monitor.service.ts'
 import { SettingsService } from './settings.service.ts'
-
-export const DEFAULT_SOCKET_PATH = DEFAULT_SETTINGS.socketPath
 
 export interface AppServicesOptions {
   /** Wins over the settings' socket path (BANGUI_SOCKET, tests). */

@@ -5,7 +5,13 @@
  * file, so the UI's view stays fast however long the log grows.
  *
  * Entries are written in order (one append queue). When the file passes `maxBytes` it is renamed
- * to `<file>.1` (replacing an older one) and a new file is started.
+ * to `<file>.1` (older ones move up to `<file>.<generations>`, the oldest is dropped) and a new
+ * file is started; `tail` reads across the generations.
+ *
+ * Flood resistance (a hostile renderer can call as often as it likes): an entry is at most
+ * {@link MAX_ENTRY_BYTES}; refused requests are recorded at most `refusalsPerMinute` times a
+ * minute, the rest as one "K more refused" summary; no-op actions are not recorded at all
+ * (the handler wrapper decides what is a no-op).
  */
 import { appendFile, mkdir, open, rename, stat } from 'node:fs/promises'
 import { dirname } from 'node:path'
@@ -15,6 +21,8 @@ import { silentLogger, type Logger } from '../fail2ban/index.ts'
 /** Where audit entries go: the file-backed service, or a test double. */
 export interface AuditSink {
   append(entry: AuditEntry): Promise<void>
+  /** A request refused before anything was sent; rate-limited. Default: like `append`. */
+  refused?(entry: AuditEntry): Promise<void>
 }
 
 export interface AuditServiceOptions {
@@ -24,6 +32,12 @@ export interface AuditServiceOptions {
   onAppend?: (entry: AuditEntry) => void
   /** Rotate past this size. Default 20 MiB (~60 000 entries). */
   maxBytes?: number
+  /** Rotated files kept (`<file>.1` … `<file>.N`). Default 5. */
+  generations?: number
+  /** Refused requests recorded one by one per minute; the rest are summarised. Default 20. */
+  refusalsPerMinute?: number
+  /** Clock (ms), for the refusal window. */
+  now?: () => number
   memoryLimit?: number
   logger?: Logger
 }
@@ -37,6 +51,11 @@ export function auditIpList(ips: readonly string[]): AuditIpList {
 }
 
 const CHUNK = 64 * 1024
+/** Longest entry written; a longer one keeps its action and outcome, not its parameters. */
+export const MAX_ENTRY_BYTES = 16 * 1024
+/** Longest error message kept in an entry. */
+const MAX_MESSAGE = 1000
+const MINUTE = 60_000
 
 export class AuditService implements AuditSink {
   readonly file: string | null
@@ -47,6 +66,10 @@ export class AuditService implements AuditSink {
   #dirReady = false
   /** Bytes the last `tail` read from disk (for tests and diagnostics). */
   lastTailBytes = 0
+  #windowStart = Number.NEGATIVE_INFINITY
+  #inWindow = 0
+  #suppressed = 0
+  #suppressedSince: number | null = null
 
   constructor(opts: AuditServiceOptions) {
     this.#o = opts
@@ -61,7 +84,56 @@ export class AuditService implements AuditSink {
     return run
   }
 
-  async #append(entry: AuditEntry): Promise<void> {
+  /**
+   * Records a refused request, at most `refusalsPerMinute` a minute; past that only counts it,
+   * and the count is written as one summary entry when the next minute starts (or the log is read).
+   */
+  refused(entry: AuditEntry): Promise<void> {
+    const now = this.#now()
+    const summary = this.#rollWindow(now)
+    const writes: Promise<void>[] = summary ? [this.append(summary)] : []
+    if (this.#inWindow < (this.#o.refusalsPerMinute ?? 20)) {
+      this.#inWindow++
+      writes.push(this.append(entry))
+    } else {
+      this.#suppressed++
+      this.#suppressedSince ??= now
+    }
+    return Promise.all(writes).then(() => undefined)
+  }
+
+  /** Starts a new refusal window if the current one is over; returns its summary, if any. */
+  #rollWindow(now: number): AuditEntry | null {
+    if (now - this.#windowStart < MINUTE) return null
+    this.#windowStart = now
+    this.#inWindow = 0
+    if (this.#suppressed === 0) return null
+    const summary: AuditEntry = {
+      time: new Date(now).toISOString(),
+      action: 'refused',
+      target: null,
+      params: {
+        suppressed: this.#suppressed,
+        since: new Date(this.#suppressedSince!).toISOString()
+      },
+      result: {
+        ok: false,
+        code: 'rate-limited',
+        message: `${this.#suppressed} more refused requests since ${new Date(this.#suppressedSince!).toISOString()} were not recorded one by one`
+      },
+      durationMs: 0
+    }
+    this.#suppressed = 0
+    this.#suppressedSince = null
+    return summary
+  }
+
+  #now(): number {
+    return this.#o.now?.() ?? Date.now()
+  }
+
+  async #append(raw: AuditEntry): Promise<void> {
+    const entry = bounded(raw)
     const file = this.file
     if (file === null) {
       this.#memory.push(entry)
@@ -82,12 +154,23 @@ export class AuditService implements AuditSink {
     }
   }
 
+  get #generations(): number {
+    return Math.max(1, this.#o.generations ?? 5)
+  }
+
   async #rotateIfNeeded(file: string): Promise<void> {
     const max = this.#o.maxBytes ?? 20 * 1024 * 1024
     try {
       if ((await stat(file)).size < max) return
     } catch {
       return // no file yet
+    }
+    for (let i = this.#generations - 1; i >= 1; i--) {
+      try {
+        await rename(`${file}.${i}`, `${file}.${i + 1}`)
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+      }
     }
     await rename(file, `${file}.1`)
     this.#logger.info('audit log rotated', { file })
@@ -98,11 +181,29 @@ export class AuditService implements AuditSink {
    * it has enough lines; lines that are not valid entries (a torn write) are skipped.
    */
   async tail(limit: number): Promise<AuditEntry[]> {
+    const summary = this.#suppressed > 0 ? this.#rollWindow(this.#now()) : null
+    if (summary) await this.append(summary)
     await this.#queue
     if (this.file === null) return this.#memory.slice(-limit).reverse()
+    const out: AuditEntry[] = []
+    let bytes = 0
+    const files = [this.file]
+    for (let i = 1; i <= this.#generations; i++) files.push(`${this.file}.${i}`)
+    for (const f of files) {
+      if (out.length >= limit) break
+      out.push(...(await this.#tailFile(f, limit - out.length)))
+      bytes += this.lastTailBytes
+    }
+    this.lastTailBytes = bytes
+    return out
+  }
+
+  /** The last `limit` entries of one file, newest first ([] if it does not exist). */
+  async #tailFile(path: string, limit: number): Promise<AuditEntry[]> {
+    this.lastTailBytes = 0
     let fh
     try {
-      fh = await open(this.file, 'r')
+      fh = await open(path, 'r')
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
       throw err
@@ -134,6 +235,18 @@ export class AuditService implements AuditSink {
       await fh.close()
     }
   }
+}
+
+/** Clips the message and, if the entry is still too long, drops its parameters. */
+function bounded(entry: AuditEntry): AuditEntry {
+  let e = entry
+  if (!e.result.ok && e.result.message.length > MAX_MESSAGE)
+    e = { ...e, result: { ...e.result, message: `${e.result.message.slice(0, MAX_MESSAGE)}…` } }
+  const size = Buffer.byteLength(JSON.stringify(e))
+  if (size <= MAX_ENTRY_BYTES) return e
+  const target = e.target !== null && e.target.length > 64 ? `${e.target.slice(0, 64)}…` : e.target
+  const result = e.result.ok ? { ok: true as const } : e.result
+  return { ...e, target, params: { truncated: true, bytes: size }, result }
 }
 
 function parseEntry(line: string): AuditEntry | null {

@@ -24,10 +24,6 @@ export interface BanOutcome {
   cancelled: boolean
 }
 
-export class OperationCancelledError extends Error {
-  override readonly name: string = 'OperationCancelledError'
-}
-
 export class BanService {
   readonly #o: Required<BanServiceOptions>
   #cancelled = new Set<string>()

@@ -105,7 +105,7 @@ export class ConnectionService {
     const nextRetryAt = this.#o.now() + delay
     const status = classify(err.code)
     const message =
-      status === 'not-answering' && err.code !== 'ETIMEDOUT'
+      status === 'not-answering' && err.code !== 'ETIMEDOUT' && err.code !== 'EUNTRUSTED'
         ? describeConnectionError(err.code, this.#o.socketPath)
         : err.message
     this.#set(status, message, nextRetryAt)

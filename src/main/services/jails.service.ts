@@ -7,6 +7,7 @@
 import type { Ban, Jail, JailSettings, ReloadResult, ServerInfo } from '../../shared/model.ts'
 import {
   Fail2BanCommandError,
+  Fail2BanUnknownJailError,
   type Fail2BanCommands,
   type Reloader,
   type ReloadRequest
@@ -67,8 +68,10 @@ export class JailService {
     try {
       await this.#o.commands.startJail(jail)
     } catch (err) {
-      if (!(err instanceof Fail2BanCommandError && err.className.endsWith('UnknownJailException')))
-        throw err
+      const unknown =
+        err instanceof Fail2BanUnknownJailError ||
+        (err instanceof Fail2BanCommandError && err.className.endsWith('UnknownJailException'))
+      if (!unknown) throw err
       const r = await this.#o.reloader.reload({ scope: { kind: 'all' } })
       const running = await this.#o.commands.jailNames()
       if (!running.includes(jail)) {

@@ -15,6 +15,7 @@
  */
 import type { NotificationSettings } from '../../shared/settings.ts'
 import type { Jail } from '../../shared/model.ts'
+import { displayJailName } from '../../shared/validation.ts'
 import type { EventSink } from './events.ts'
 
 export interface NotifierOptions {
@@ -90,12 +91,17 @@ export class NotifierService {
   }
 }
 
-/** The notification text for new bans per jail. */
+/**
+ * The notification text for new bans per jail. Jail names come from the server: they are shown
+ * through displayJailName, since notification servers read the body as markup.
+ */
 export function formatNewBans(perJail: ReadonlyMap<string, number>): {
   title: string
   body: string
 } {
-  const entries = [...perJail].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+  const entries = [...perJail]
+    .map(([name, n]): [string, number] => [displayJailName(name), Math.max(0, Math.floor(n))])
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
   const total = entries.reduce((n, [, c]) => n + c, 0)
   const bans = `${total} new ban${total === 1 ? '' : 's'}`
   if (entries.length === 1) {

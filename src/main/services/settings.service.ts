@@ -9,10 +9,11 @@
  *   by the UI). A missing file is a first run: defaults, no warning.
  * - Atomic: every save writes a temp file and renames it over the old one.
  */
-import { copyFileSync, readFileSync, renameSync } from 'node:fs'
+import { closeSync, copyFileSync, fstatSync, openSync, readFileSync, renameSync } from 'node:fs'
 import { z } from 'zod'
 import {
   DEFAULT_SETTINGS,
+  SETTINGS_LIMITS,
   SETTINGS_VERSION,
   settingsPatchSchema,
   settingsSchema,
@@ -20,7 +21,8 @@ import {
   type SettingsPatch,
   type SettingsState
 } from '../../shared/settings.ts'
-import { silentLogger, type Logger } from '../fail2ban/index.ts'
+import { Fail2BanArgumentError, silentLogger, type Logger } from '../fail2ban/index.ts'
+import { assertTrustedPath, UntrustedPathError } from '../fail2ban/trust.ts'
 import { writeFileAtomic, writeFileAtomicSync } from './atomic-file.ts'
 
 export interface SettingsServiceOptions {
@@ -143,6 +145,7 @@ export class SettingsService {
    */
   async update(patch: SettingsPatch): Promise<SettingsState> {
     const p = settingsPatchSchema.parse(patch)
+    if (p.socketPath !== undefined) await checkSocketPath(p.socketPath)
     const prev = this.#settings
     const next = settingsSchema.parse({
       ...prev,
@@ -191,7 +194,17 @@ export class SettingsService {
     if (file === null) return structuredClone(DEFAULT_SETTINGS)
     let text: string
     try {
-      text = readFileSync(file, 'utf8')
+      const fd = openSync(file, 'r')
+      try {
+        const size = fstatSync(fd).size
+        if (size > SETTINGS_LIMITS.fileBytes)
+          return this.#discard(
+            `is ${size} bytes, more than a settings file can be (${SETTINGS_LIMITS.fileBytes})`
+          )
+        text = readFileSync(fd, 'utf8')
+      } finally {
+        closeSync(fd)
+      }
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return structuredClone(DEFAULT_SETTINGS)
       this.#warn(
@@ -300,6 +313,19 @@ function salvage(raw: Raw): { settings: AppSettings; problems: string[] } {
     closeToTray: pick('closeToTray')
   }
   return { settings, problems }
+}
+
+/**
+ * A new socket path must pass the trust rule if it exists now (it is checked again before every
+ * connect); a path that does not exist yet is accepted, since the server may be down.
+ */
+async function checkSocketPath(path: string): Promise<void> {
+  try {
+    await assertTrustedPath(path, 'socket')
+  } catch (err) {
+    if (err instanceof UntrustedPathError && err.code !== 'ENOENT' && err.code !== 'EACCES')
+      throw new Fail2BanArgumentError(err.message)
+  }
 }
 
 function serialize(settings: AppSettings): string {

@@ -5,6 +5,7 @@
  * objects; everything here is tested in plain Node.
  */
 import type { ConnectionStatus, Jail } from '../../shared/model.ts'
+import { displayJailName } from '../../shared/validation.ts'
 
 export type TrayIconState = 'ok' | 'banned' | 'disconnected' | 'paused'
 
@@ -63,7 +64,9 @@ export function trayView(input: TrayInput): TrayView {
 
   const shown = running.slice(0, MAX_JAILS_SHOWN)
   const more = running.length - shown.length
-  const jailLine = (j: (typeof running)[number]): string => `${j.name}: ${j.currentlyBanned} banned`
+  // Jail names come from the server: shown through displayJailName (no menu or markup syntax).
+  const jailLine = (j: (typeof running)[number]): string =>
+    `${displayJailName(j.name)}: ${j.currentlyBanned} banned`
 
   const tooltipLines = [`BanGUI: ${headline(state, total, input.connection.message)}`]
   if (connected) {

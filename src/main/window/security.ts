@@ -128,7 +128,9 @@ export function hardenSession(session: HardenableSession): void {
 
 /**
  * IPC sender check: only the main frame of our own window, showing our own page, may invoke.
- * `appUrl` is the loaded page's URL (file://…/index.html, or the dev server's origin).
+ * `appUrl` is the loaded page's URL (app://bangui/index.html, or the dev server's origin).
+ * `app:` is not a special scheme to WHATWG URL (its origin is "null"), so host and path are
+ * compared instead.
  */
 export function isTrustedSender(
   frame: { url: string; parent: unknown } | null | undefined,
@@ -139,8 +141,10 @@ export function isTrustedSender(
   try {
     const got = new URL(frame.url)
     const want = new URL(appUrl)
-    if (want.protocol === 'file:') return got.protocol === 'file:' && got.pathname === want.pathname
-    return got.origin === want.origin
+    if (want.protocol === 'http:' || want.protocol === 'https:') return got.origin === want.origin
+    return (
+      got.protocol === want.protocol && got.host === want.host && got.pathname === want.pathname
+    )
   } catch {
     return false
   }
