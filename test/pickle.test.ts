@@ -4,9 +4,7 @@
  * refused without running anything. test/pickle-fuzz.test.ts fuzzes the decoder against
  * CPython; test/unpickle.test.ts covers each opcode family and the budget.
  */
-import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { Fail2BanArgumentError, Fail2BanProtocolError } from '../src/main/fail2ban/errors.ts'
 import {
@@ -16,57 +14,9 @@ import {
   isTruncationError,
   type CommandArg
 } from '../src/main/fail2ban/pickle.ts'
+import { expectPlain, pyLoads, toOracleNotation } from './support/pickle-oracle.ts'
 
 const fixtures = new URL('./fixtures/pickle/', import.meta.url)
-const oracle = fileURLToPath(new URL('./support/py_pickle.py', import.meta.url))
-
-/** pickle.loads in CPython on each hex string, converted by py_pickle.py. */
-function pyLoads(pickles: Uint8Array[]): unknown[] {
-  const input = pickles.map((p) => Buffer.from(p).toString('hex')).join('\n') + '\n'
-  const out = execFileSync('/usr/bin/python3', [oracle, 'loads'], {
-    input,
-    maxBuffer: 256 * 1024 * 1024
-  })
-  return out
-    .toString()
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as unknown)
-}
-
-/** Our decoded value in py_pickle.py's JSON notation. */
-function toOracleNotation(v: unknown): unknown {
-  if (isPyException(v)) return { __exception__: v.className, args: v.args.map(toOracleNotation) }
-  if (Array.isArray(v)) return v.map(toOracleNotation)
-  if (v instanceof Uint8Array) return { __bytes__: Buffer.from(v).toString('hex') }
-  if (typeof v === 'bigint') return { __int__: v.toString() }
-  if (typeof v === 'number' && !Number.isFinite(v))
-    return { __float__: Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf' }
-  if (typeof v === 'object' && v !== null)
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toOracleNotation(x)]))
-  return v
-}
-
-/**
- * Throws unless `v` is made only of plain data: arrays, Object.prototype records, Uint8Array
- * and primitives. `toEqual` alone would not notice a class instance or a swapped prototype.
- */
-function expectPlain(v: unknown, path = '$'): void {
-  if (typeof v === 'function' || typeof v === 'symbol' || v === undefined)
-    throw new Error(`${path} is a ${typeof v}`)
-  if (typeof v !== 'object' || v === null) return
-  const proto: unknown = Object.getPrototypeOf(v)
-  if (Array.isArray(v)) {
-    if (proto !== Array.prototype) throw new Error(`${path}: array with a foreign prototype`)
-    v.forEach((x: unknown, i) => expectPlain(x, `${path}[${i}]`))
-  } else if (v instanceof Uint8Array) {
-    if (proto !== Uint8Array.prototype) throw new Error(`${path}: foreign bytes`)
-  } else {
-    if (proto !== Object.prototype) throw new Error(`${path}: not a plain object`)
-    if (Object.getOwnPropertySymbols(v).length) throw new Error(`${path}: symbol keys`)
-    for (const [k, x] of Object.entries(v)) expectPlain(x, `${path}.${k}`)
-  }
-}
 
 const fixtureNames = readdirSync(fixtures).filter(
   (f) => f.endsWith('.pickle') && !f.startsWith('err-')
