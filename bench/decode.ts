@@ -5,7 +5,7 @@
  * figure is the median over the rounds with its spread (min…max and p25…p75).
  */
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
 import { decodeReply } from '../src/main/fail2ban/pickle.ts'

@@ -257,7 +257,11 @@ function valuePickle(): Buffer {
         out.push(0x5d)
         memoize()
         const n = int(5)
-        if (rand() < 0.5) for (let i = 0; i < n; i++) (value(depth + 1), out.push(0x61))
+        if (rand() < 0.5)
+          for (let i = 0; i < n; i++) {
+            value(depth + 1)
+            out.push(0x61)
+          }
         else {
           out.push(0x28)
           for (let i = 0; i < n; i++) value(depth + 1)
@@ -282,17 +286,27 @@ function valuePickle(): Buffer {
         const key = (): number[] => (rand() < 0.9 ? str(pick(TEXTS)) : [0x4b, int(3)])
         if (rand() < 0.3) {
           out.push(0x28)
-          for (let i = 0; i < n; i++) (out.push(...key()), value(depth + 1))
+          for (let i = 0; i < n; i++) {
+            out.push(...key())
+            value(depth + 1)
+          }
           out.push(0x64)
           return memoize()
         }
         out.push(0x7d)
         memoize()
         if (rand() < 0.5)
-          for (let i = 0; i < n; i++) (out.push(...key()), value(depth + 1), out.push(0x73))
+          for (let i = 0; i < n; i++) {
+            out.push(...key())
+            value(depth + 1)
+            out.push(0x73)
+          }
         else {
           out.push(0x28)
-          for (let i = 0; i < n; i++) (out.push(...key()), value(depth + 1))
+          for (let i = 0; i < n; i++) {
+            out.push(...key())
+            value(depth + 1)
+          }
           out.push(0x75)
         }
         return

@@ -10,7 +10,6 @@ import { Fail2BanArgumentError, Fail2BanProtocolError } from '../src/main/fail2b
 import {
   decodeReply,
   encodeCommand,
-  isPyException,
   isTruncationError,
   type CommandArg
 } from '../src/main/fail2ban/pickle.ts'
