@@ -132,22 +132,41 @@ export function unpickle(bytes: Uint8Array, budget: DecodeBudget = DEFAULT_BUDGE
     ? bytes
     : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const len = buf.length
-  // Large replies: one latin1 view of the whole buffer, and each ASCII string is a slice of it
-  // (V8 makes those without copying); other strings are decoded as UTF-8 one by one.
-  const whole = len > 65536 ? buf.toString('latin1') : null
+  // ASCII strings are slices of a latin1 string made for up to 64 KiB of the buffer at a time
+  // (V8 slices without copying; one string per chunk costs less than one native call per
+  // string, and a chunk stays on V8's heap, unlike one external string for the whole reply).
+  // Other strings are decoded as UTF-8 one by one. The ASCII check reads 4 bytes at a time.
+  let chunk = ''
+  let chunkStart = 0
+  let chunkEnd = 0
+  const words =
+    (buf.byteOffset & 3) === 0 ? new Int32Array(buf.buffer, buf.byteOffset, len >> 2) : null
 
   let pos = 0
   const stack: unknown[] = []
   const marks: number[] = []
   let fence = 0
+  // The memo. fail2ban memoizes every string; a string entry is kept as the offsets of its
+  // bytes (BINGET decodes them again: equal strings are interchangeable), which spares 100k
+  // pointer stores into a large array (V8's write barrier). Other values are kept as they are.
+  // memoKind: 0 empty, 1 string at memoStart/memoEnd, 2 value in memo.
   const memo: unknown[] = []
+  let memoKind = new Uint8Array(64)
+  let memoStart = new Int32Array(64)
+  let memoEnd = new Int32Array(64)
   let memoLen = 0
+  /** The string `text` made last, and where its bytes are. */
+  let lastText: string | null = null
+  let lastStart = 0
+  let lastEnd = 0
   const kinds = new Map<object, number>()
   /** Str members of each set, for de-duplication. */
   const setMembers = new Map<unknown[], Set<string>>()
   /** Dicts and sets that received a non-str key or member: refused if part of the result. */
   const tainted = new Set<object>()
   const hashableTuples = new Set<unknown[]>()
+  /** Lists that hold a container (the result walk skips the items of the others). */
+  const deep = new Set<unknown[]>()
   const maxMemo = budget.maxMemo
 
   const need = (n: number): void => {
@@ -165,13 +184,34 @@ export function unpickle(bytes: Uint8Array, budget: DecodeBudget = DEFAULT_BUDGE
   }
   const memoPut = (i: number, v: unknown): void => {
     if (i >= maxMemo) throw fail(`memo index ${i} is over the limit of ${maxMemo}`)
-    if (i === memo.length) {
-      memo.push(v)
-      memoLen++
+    if (i >= memoKind.length) {
+      let size = memoKind.length * 2
+      while (size <= i) size *= 2
+      const kind = new Uint8Array(size)
+      kind.set(memoKind)
+      memoKind = kind
+      const start = new Int32Array(size)
+      start.set(memoStart)
+      memoStart = start
+      const end = new Int32Array(size)
+      end.set(memoEnd)
+      memoEnd = end
+    }
+    if (memoKind[i] === 0) memoLen++
+    if (typeof v === 'string' && v === lastText) {
+      memoKind[i] = 1
+      memoStart[i] = lastStart
+      memoEnd[i] = lastEnd
     } else {
-      if (i > memo.length || memo[i] === undefined) memoLen++
+      memoKind[i] = 2
       memo[i] = v
     }
+  }
+  const memoGet = (i: number): unknown => {
+    const kind = i < memoKind.length ? memoKind[i] : 0
+    if (kind === 1) return text(memoStart[i]!, memoEnd[i]!)
+    if (kind === 2) return memo[i]
+    throw fail(`memo ${i} not found`)
   }
   const u32 = (): number => {
     need(4)
@@ -186,14 +226,37 @@ export function unpickle(bytes: Uint8Array, budget: DecodeBudget = DEFAULT_BUDGE
     pos += 8
     return n
   }
-  const text = (n: number): string => {
+  const readText = (n: number): string => {
     need(n)
     const start = pos
-    const end = (pos += n)
+    pos += n
+    return text(start, pos)
+  }
+  const text = (start: number, end: number): string => {
     let high = 0
-    for (let i = start; i < end; i++) high |= buf[i]!
-    if (high >= 0x80) return decodeUtf8(buf, start, end)
-    return whole !== null ? whole.slice(start, end) : buf.toString('latin1', start, end)
+    let i = start
+    if (words !== null && end - start >= 8) {
+      for (; i & 3; i++) high |= buf[i]!
+      const last = end >> 2
+      for (let w = i >> 2; w < last; w++) high |= words[w]!
+      i = last << 2
+    }
+    for (; i < end; i++) high |= buf[i]!
+    let s: string
+    if (high & 0x80808080) s = decodeUtf8(buf, start, end)
+    else {
+      if (start < chunkStart || end > chunkEnd) {
+        chunkStart = start
+        chunkEnd = Math.min(len, start + 65536)
+        if (end > chunkEnd) chunkEnd = end
+        chunk = buf.toString('latin1', chunkStart, chunkEnd)
+      }
+      s = chunk.slice(start - chunkStart, end - chunkStart)
+    }
+    lastText = s
+    lastStart = start
+    lastEnd = end
+    return s
   }
   /** Python 2's byte strings: read as ASCII like pickle.loads' default encoding. */
   const asciiText = (n: number): string => {
@@ -283,6 +346,7 @@ export function unpickle(bytes: Uint8Array, budget: DecodeBudget = DEFAULT_BUDGE
       else throw fail('list index is not an integer')
       if (i < 0) i += target.length
       if (i < 0 || i >= target.length) throw fail('list index out of range')
+      if (typeof value === 'object' && value !== null) deep.add(target)
       target[i] = value
       return
     }
@@ -351,16 +415,13 @@ export function unpickle(bytes: Uint8Array, budget: DecodeBudget = DEFAULT_BUDGE
         need(u64())
         break
       case 0x2e: // STOP
-        return finish(pop(), kinds, tainted, budget)
+        return finish(pop(), kinds, tainted, deep, budget)
       case 0x28: // MARK
         marks.push((fence = stack.length))
         break
       case 0x94: // MEMOIZE
         if (stack.length <= fence) throw fail('stack underflow')
-        if (memoLen === memo.length && memoLen < maxMemo) {
-          memo.push(stack[stack.length - 1])
-          memoLen++
-        } else memoPut(memoLen, stack[stack.length - 1])
+        memoPut(memoLen, stack[stack.length - 1])
         break
       case 0x71: // BINPUT
         need(1)
@@ -382,9 +443,7 @@ export function unpickle(bytes: Uint8Array, budget: DecodeBudget = DEFAULT_BUDGE
           need(1)
           i = buf[pos++]!
         } else i = u32()
-        const v = memo[i]
-        if (v === undefined) throw fail(`memo ${i} not found`)
-        stack.push(v)
+        stack.push(memoGet(i))
         break
       }
       case 0x5d: // EMPTY_LIST
@@ -409,6 +468,7 @@ export function unpickle(bytes: Uint8Array, budget: DecodeBudget = DEFAULT_BUDGE
         const v = stack.pop()
         const l = stack[stack.length - 1]
         if (!Array.isArray(l) || kinds.has(l)) throw fail('APPEND to something that is not a list')
+        if (typeof v === 'object' && v !== null) deep.add(l)
         l.push(v)
         break
       }
@@ -419,7 +479,14 @@ export function unpickle(bytes: Uint8Array, budget: DecodeBudget = DEFAULT_BUDGE
         if (m === stack.length) break // nothing to append: CPython does not look at the target
         const l = stack[m - 1]
         if (!Array.isArray(l) || kinds.has(l)) throw fail('APPENDS to something that is not a list')
-        for (let i = m; i < stack.length; i++) l.push(stack[i])
+        const n = stack.length
+        let objects = false
+        for (let i = m; i < n; i++) {
+          const x = stack[i]
+          if (typeof x === 'object' && x !== null) objects = true
+          l.push(x)
+        }
+        if (objects) deep.add(l)
         stack.length = m
         break
       }
@@ -466,6 +533,7 @@ export function unpickle(bytes: Uint8Array, budget: DecodeBudget = DEFAULT_BUDGE
         // LIST
         const m = popMark()
         const l = stack.slice(m)
+        deep.add(l) // LIST is a protocol-0/1 opcode: no need to look for a flat list here
         stack.length = m
         stack.push(l)
         break
@@ -556,13 +624,13 @@ export function unpickle(bytes: Uint8Array, budget: DecodeBudget = DEFAULT_BUDGE
         break
       case 0x8c: // SHORT_BINUNICODE
         need(1)
-        stack.push(text(buf[pos++]!))
+        stack.push(readText(buf[pos++]!))
         break
       case 0x58: // BINUNICODE
-        stack.push(text(u32()))
+        stack.push(readText(u32()))
         break
       case 0x8d: // BINUNICODE8
-        stack.push(text(u64()))
+        stack.push(readText(u64()))
         break
       case 0x55: // SHORT_BINSTRING (Python 2 str)
         need(1)
@@ -641,6 +709,7 @@ function finish(
   root: unknown,
   kinds: Map<object, number>,
   tainted: Set<object>,
+  deep: Set<unknown[]>,
   budget: DecodeBudget
 ): unknown {
   const done = new Map<object, number>() // object -> its size; -1 while on the current path
@@ -667,6 +736,14 @@ function finish(
         ? (v as PyException).args
         : Object.values(v)
     if (items.length > maxItems) throw fail(`a container has over ${maxItems} items`)
+    if (kind === undefined && items === v && !deep.has(items)) {
+      // a list of strings and numbers only, such as a ban list
+      const size = 1 + items.length
+      if (size > maxNodes) throw fail(`more than ${maxNodes} values`)
+      done.set(v, size)
+      heights.set(v, 1)
+      return size
+    }
     let size = 1
     let height = 0
     for (let i = 0; i < items.length; i++) {
