@@ -284,6 +284,41 @@ describe('budget', () => {
     expect(unpickle(p(P5, inner, '0', 'h', 0, 'h', 0, 0x86, '.'))).toHaveLength(2)
   })
 
+  it('a memoized string fetched again is decoded once, not once per fetch', () => {
+    // 1 MB string, then 100 000 BINGETs of it: 100 GB if each fetch decoded it again
+    const fetches = Buffer.alloc(200_000)
+    for (let i = 0; i < fetches.length; i += 2) fetches.set([0x68, 1], i)
+    const big = p(P5, ']', 0x94, 'X', u32(1_000_000), 'x'.repeat(1_000_000), 0x94, '0')
+    const v = unpickle(p(big, '(', fetches, 'e', '.')) as string[]
+    expect(v).toHaveLength(100_000)
+    expect(v[99_999]).toHaveLength(1_000_000)
+  })
+
+  it('fetching memoized strings backwards does not make a 64 KiB chunk per fetch', () => {
+    // 40 000 short strings, then each fetched once, last first: 2.6 GB if each made a chunk
+    const n = 40_000
+    const strings = Array.from({ length: n }, (_, i) => s(`10.0.${i >> 8}.${i & 255} padding`))
+    const fetches = Array.from({ length: n }, (_, i) => p('j', u32(n - i)))
+    const bytes = p(
+      P5,
+      ']',
+      0x94,
+      '(',
+      ...strings.flatMap((x) => [x, p(0x94)]),
+      'e',
+      '(',
+      ...fetches,
+      'e',
+      '.'
+    )
+    const before = process.memoryUsage().heapUsed
+    const v = unpickle(bytes)
+    // what stays alive with the result: the strings and their chunks, not 40 000 chunks
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(200 * 1024 * 1024)
+    expect(v).toHaveLength(2 * n)
+    expect((v as string[])[n]).toBe(`10.0.${(n - 1) >> 8}.${(n - 1) & 255} padding`)
+  })
+
   it('memo indexes over the limit are refused', () => {
     expect(() => unpickle(p(0x80, 3, 'N', 'r', u32(4_000_000), '.'))).toThrow(/memo index/)
     expect(unpickle(p(0x80, 3, 'N', 'r', u32(3_999_999), '.'))).toBeNull()

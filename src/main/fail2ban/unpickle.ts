@@ -209,8 +209,19 @@ export function unpickle(bytes: Uint8Array, budget: DecodeBudget = DEFAULT_BUDGE
   }
   const memoGet = (i: number): unknown => {
     const kind = i < memoKind.length ? memoKind[i] : 0
-    if (kind === 1) return text(memoStart[i]!, memoEnd[i]!)
     if (kind === 2) return memo[i]
+    if (kind === 1) {
+      // Decoded again once, then kept: each BINGET of a long string must not cost its length,
+      // and it must not start a new chunk (a hostile pickle would make each one retain 64 KiB).
+      const start = memoStart[i]!
+      const end = memoEnd[i]!
+      const v = isAsciiRange(start, end)
+        ? buf.toString('latin1', start, end)
+        : decodeUtf8(buf, start, end)
+      memoKind[i] = 2
+      memo[i] = v
+      return v
+    }
     throw fail(`memo ${i} not found`)
   }
   const u32 = (): number => {
@@ -232,7 +243,7 @@ export function unpickle(bytes: Uint8Array, budget: DecodeBudget = DEFAULT_BUDGE
     pos += n
     return text(start, pos)
   }
-  const text = (start: number, end: number): string => {
+  const isAsciiRange = (start: number, end: number): boolean => {
     let high = 0
     let i = start
     if (words !== null && end - start >= 8) {
@@ -242,8 +253,11 @@ export function unpickle(bytes: Uint8Array, budget: DecodeBudget = DEFAULT_BUDGE
       i = last << 2
     }
     for (; i < end; i++) high |= buf[i]!
+    return (high & 0x80808080) === 0
+  }
+  const text = (start: number, end: number): string => {
     let s: string
-    if (high & 0x80808080) s = decodeUtf8(buf, start, end)
+    if (!isAsciiRange(start, end)) s = decodeUtf8(buf, start, end)
     else {
       if (start < chunkStart || end > chunkEnd) {
         chunkStart = start
