@@ -146,9 +146,10 @@ export function unpickle(bytes: Uint8Array, budget: DecodeBudget = DEFAULT_BUDGE
   const stack: unknown[] = []
   const marks: number[] = []
   let fence = 0
-  // The memo. fail2ban memoizes every string; a string entry is kept as the offsets of its
-  // bytes (BINGET decodes them again: equal strings are interchangeable), which spares 100k
-  // pointer stores into a large array (V8's write barrier). Other values are kept as they are.
+  // The memo. fail2ban memoizes every string but fetches few of them again; a string entry is
+  // kept as the offsets of its bytes, decoded again on its first BINGET (equal strings are
+  // interchangeable). That spares 100k pointer stores into a large array (V8's write barrier)
+  // on a ban list. Other values are kept as they are.
   // memoKind: 0 empty, 1 string at memoStart/memoEnd, 2 value in memo.
   const memo: unknown[] = []
   let memoKind = new Uint8Array(64)
