@@ -1,20 +1,10 @@
 /**
  * Pickle for fail2ban's socket: a small protocol-2 encoder for command lists (no maintained npm
- * serialiser exists), and a decoder on pickleparser that never runs code named by the data.
- *
- * The decoder's name resolver allows exactly one callable, `builtins.str` (fail2ban pickles
- * banned IPs as `str('1.2.3.4')` calls), and turns exception classes into plain records; every
- * other global (`os.system`, `builtins.eval`, …) stops decoding with a protocol error. The
- * resolver hands out fresh functions per resolution, so a hostile BUILD or SETITEM can only
- * mutate a throwaway object, never a shared global like `String`. Dicts are read as Maps (so
- * SETITEM cannot write onto non-dicts) and converted to plain objects afterwards; the result
- * is plain, structured-clone-safe data.
+ * serialiser exists), and the entry points of the decoder in unpickle.ts, which holds the
+ * safety rules for what a reply may contain.
  */
-import { Parser } from 'pickleparser'
-import { Fail2BanArgumentError, Fail2BanProtocolError } from './errors.ts'
-import { fastUnpickle, NOT_HANDLED, TruncatedPickleError } from './unpickle-fast.ts'
-
-export { TruncatedPickleError }
+import { Fail2BanArgumentError } from './errors.ts'
+import { type PyException, TruncatedPickleError, unpickle } from './unpickle.ts'
 
 export type CommandArg = string | number | boolean | null | readonly CommandArg[]
 
@@ -165,13 +155,7 @@ function writeLong1(w: Writer, n: bigint): void {
 
 // ---------------------------------------------------------------- decoder
 
-/** A Python exception from a `(1, exception)` reply, as plain data. */
-export interface PyException {
-  readonly __pyException: true
-  className: string
-  message: string
-  args: unknown[]
-}
+export { isAllowedExceptionClass, TruncatedPickleError, type PyException } from './unpickle.ts'
 
 export function isPyException(v: unknown): v is PyException {
   return (
@@ -179,159 +163,12 @@ export function isPyException(v: unknown): v is PyException {
   )
 }
 
-const STR_GLOBALS = new Set(['builtins.str', '__builtin__.str', '__builtin__.unicode'])
-const BUILTIN_MODULES = new Set(['builtins', 'exceptions', '__builtin__'])
-const EXCEPTION_NAME = /^([A-Z][A-Za-z0-9_]*)?(Error|Exception|Warning)$/
-const FAIL2BAN_MODULE = /^fail2ban(\.[a-z_][a-z0-9_]*)*$/
-
-/** True for the exception classes a fail2ban server may send. */
-export function isAllowedExceptionClass(module: string, name: string): boolean {
-  if (!EXCEPTION_NAME.test(name)) return false
-  return BUILTIN_MODULES.has(module) || FAIL2BAN_MODULE.test(module)
-}
-
-/** Marks the wrapper objects `str` produces under NEWOBJ so the conversion unwraps them. */
-const STR_BOX = Symbol('str')
-
-const resolver = {
-  resolve(module: string, name: string) {
-    const fqn = `${module}.${name}`
-    if (STR_GLOBALS.has(fqn)) {
-      // Fresh per resolution: a hostile BUILD/SETITEM can only touch this throwaway function.
-      return function str(this: unknown, ...args: unknown[]) {
-        const a: unknown = args[0]
-        if (args.length > 1 || (args.length === 1 && typeof a !== 'string')) {
-          throw new Fail2BanProtocolError(
-            'undecodable reply: str() called with other than one string'
-          )
-        }
-        const value = args.length === 0 ? '' : a
-        // Called with `new` (NEWOBJ): a constructor cannot return a primitive, so box it.
-        return new.target ? { [STR_BOX]: value } : value
-      }
-    }
-    if (isAllowedExceptionClass(module, name)) {
-      return function exception(...args: unknown[]): PyException {
-        return {
-          __pyException: true,
-          className: fqn,
-          message: args.length ? String(args[0]) : '',
-          args
-        }
-      }
-    }
-    throw new Fail2BanProtocolError(
-      `reply refers to the Python global ${fqn}, which BanGUI refuses to resolve`
-    )
-  }
-}
-
-const refuse = (what: string) => ({
-  resolve(): never {
-    throw new Fail2BanProtocolError(`reply uses pickle ${what}, which BanGUI refuses`)
-  }
-})
-
-const parser = new Parser({
-  nameResolver: resolver,
-  persistentResolver: refuse('persistent ids'),
-  extensionResolver: refuse('extension codes'),
-  unpicklingTypeOfDictionary: 'Map',
-  unpicklingTypeOfSet: 'array'
-})
-
-const TRUNCATED = /Unexpected end of file|Could not find end of line|more bytes/
-
-export function isTruncationError(e: unknown): boolean {
-  return e instanceof TruncatedPickleError
+/** True when `err` says the reply ended early: the framing then waits for more bytes. */
+export function isTruncationError(err: unknown): boolean {
+  return err instanceof TruncatedPickleError
 }
 
 /** Decodes one reply into plain, structured-clone-safe data; throws Fail2BanProtocolError. */
 export function decodeReply(bytes: Uint8Array): unknown {
-  if (bytes.length === 0) throw new TruncatedPickleError('undecodable reply: empty')
-  const buf = Buffer.isBuffer(bytes)
-    ? bytes
-    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)
-  const fast = fastUnpickle(buf, fastResolver)
-  if (fast !== NOT_HANDLED) return fast
-  return decodeWithPickleparser(bytes)
-}
-
-const fastResolver = {
-  isStr: (fqn: string) => STR_GLOBALS.has(fqn),
-  isException: isAllowedExceptionClass
-}
-
-/** The general path: every pickle opcode, through pickleparser and the guarded resolver. */
-export function decodeWithPickleparser(bytes: Uint8Array): unknown {
-  let raw: unknown
-  try {
-    raw = parser.parse(bytes)
-  } catch (err) {
-    if (err instanceof Fail2BanProtocolError) throw err
-    const message = err instanceof Error ? err.message : String(err)
-    if (TRUNCATED.test(message))
-      throw new TruncatedPickleError(`undecodable reply: truncated (${message})`)
-    throw new Fail2BanProtocolError(`undecodable reply: ${message}`)
-  }
-  try {
-    return toPlain(raw, 0)
-  } catch (err) {
-    // A hostile BUILD can give an object a foreign prototype (`__proto__` key), which makes
-    // Map/TypedArray methods throw TypeErrors: still just an undecodable reply.
-    if (err instanceof Fail2BanProtocolError) throw err
-    throw new Fail2BanProtocolError(
-      `undecodable reply: ${err instanceof Error ? err.message : String(err)}`
-    )
-  }
-}
-
-const MAX_DEPTH = 64
-
-/** Converts the parser's output to plain data; refuses anything that is not data. */
-function toPlain(v: unknown, depth: number): unknown {
-  switch (typeof v) {
-    case 'string':
-    case 'number':
-    case 'boolean':
-    case 'bigint':
-      return v
-    case 'object':
-      break
-    default:
-      throw new Fail2BanProtocolError(`reply contains a ${typeof v}, which is not data`)
-  }
-  if (v === null) return null
-  if (depth > MAX_DEPTH) throw new Fail2BanProtocolError('reply is nested too deeply (or cyclic)')
-  if (Array.isArray(v)) {
-    const out = new Array<unknown>(v.length)
-    for (let i = 0; i < v.length; i++) {
-      const x: unknown = v[i]
-      out[i] = typeof x === 'string' ? x : toPlain(x, depth + 1)
-    }
-    return out
-  }
-  if (v instanceof Map) {
-    const entries: [string, unknown][] = []
-    for (const [k, x] of v) entries.push([String(k), toPlain(x, depth + 1)])
-    return Object.fromEntries(entries)
-  }
-  if (v instanceof Uint8Array && ArrayBuffer.isView(v)) return new Uint8Array(v)
-  // What is left must be one of our own records, untouched by BUILD's prototype tricks.
-  if (Object.getPrototypeOf(v) !== Object.prototype) {
-    throw new Fail2BanProtocolError('reply contains an object that is not plain data')
-  }
-  if (Object.hasOwn(v, STR_BOX)) return (v as { [STR_BOX]: string })[STR_BOX]
-  if (isPyException(v)) {
-    const { className, message, args } = v as {
-      className: unknown
-      message: unknown
-      args: unknown
-    }
-    if (typeof className !== 'string' || typeof message !== 'string' || !Array.isArray(args)) {
-      throw new Fail2BanProtocolError('reply contains a malformed exception')
-    }
-    return { __pyException: true, className, message, args: toPlain(args, depth + 1) }
-  }
-  throw new Fail2BanProtocolError('reply contains an object that is not plain data')
+  return unpickle(bytes)
 }
