@@ -99,7 +99,9 @@ export function classifyExit(server: string, f: ExitFacts, sudoFix?: () => strin
   if (/REMOTE HOST IDENTIFICATION HAS CHANGED/.test(e) || /Host key for .* has changed/.test(e)) {
     const off = /Offending (\S+) key in (.+?):(\d+)/.exec(e)
     const now =
-      /The fingerprint for the (\S+) key sent by the remote host is\s*\n?\s*(SHA256:\S+)/.exec(e)
+      /The fingerprint for the (\S+) key sent by the remote host is\s*\n?\s*(SHA256:[A-Za-z0-9+/]+)/.exec(
+        e
+      )
     const hk: HostKeyChange = {}
     if (off) {
       hk.offendingFile = off[2]!
@@ -161,18 +163,18 @@ export function classifyExit(server: string, f: ExitFacts, sudoFix?: () => strin
       sudoFix?.()
     )
   }
+  if (F2B_DOWN.test(e)) {
+    return mk('fail2ban-not-running', `fail2ban is not running on the server (${tail}).`)
+  }
   if (e.includes(BOOTSTRAP_TAG)) {
     return mk('helper-failed', `the helper could not be started: ${tail}.`)
   }
-  if (/bangui-helper[^\n]*(not found|No such file)/.test(e)) {
+  if (/\/bangui-helper: (command )?not found|\/bangui-helper: No such file/.test(e)) {
     return mk(
       'helper-missing',
       'the installed helper is missing on the server: install the BanGUI package there, or set ' +
         'the profile\u2019s helper to "push".'
     )
-  }
-  if (F2B_DOWN.test(e)) {
-    return mk('fail2ban-not-running', `fail2ban is not running on the server (${tail}).`)
   }
   if (/python3[^\n]*(not found|No such file)/.test(e) || (!f.established && f.code === 127)) {
     return mk(
