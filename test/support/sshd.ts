@@ -47,6 +47,8 @@ export function sshLabUnavailable(): string | undefined {
 export interface PrivateSshd {
   port: number
   dir: string
+  /** pid of the listening sshd (undefined while stopped) */
+  pid(): number | undefined
   /** `[127.0.0.1]:PORT ssh-ed25519 AAAA…` for a known_hosts file */
   knownHostsLine(name?: string): string
   /** the sshd log (LogLevel VERBOSE) */
@@ -264,6 +266,7 @@ export async function startSshd(dir: string, opts: SshdOptions): Promise<Private
   return {
     port,
     dir,
+    pid: () => entry?.child.pid,
     knownHostsLine: (name = `[127.0.0.1]:${port}`) => `${name} ${pub}`,
     log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''),
     stop,

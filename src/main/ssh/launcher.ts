@@ -9,7 +9,8 @@ import { END_MARKER_BYTES } from '../fail2ban/framing.ts'
 import type { HelperExit, HelperSession } from '../helper/launcher.ts'
 import { decodeReply, isTruncationError } from '../fail2ban/pickle.ts'
 import { classifyExit, SshError } from './failures.ts'
-import { parseServerProfile, type ServerProfile } from './profile.ts'
+import { effectiveOptions } from './host-keys.ts'
+import { parseServerProfile, parseTarget, type ServerProfile } from './profile.ts'
 import { buildRemoteCommand, sudoersAdvice } from './remote-command.ts'
 import { sessionArgv, sshEnv, SSH_BIN } from './ssh-command.ts'
 
@@ -70,17 +71,27 @@ export function launchRemoteHelper(
 
   let established = false
   let killed = false
-  const user = opts.remoteUser ?? userOf(profile.target)
-  const fix = (): string => sudoersAdvice(profile, user)
+  // The sudoers advice names the remote user; an alias's user comes from `ssh -G` (local, fast).
+  const user: Promise<string> =
+    opts.remoteUser !== undefined
+      ? Promise.resolve(opts.remoteUser)
+      : profile.become === 'sudo' && parseTarget(profile.target).isAlias
+        ? effectiveOptions(profile).then(
+            (o) => o.get('user') ?? 'YOURUSER',
+            () => 'YOURUSER'
+          )
+        : Promise.resolve(userOf(profile.target))
   const exited = new Promise<RemoteHelperExit>((resolve) => {
     child.once('error', (err) => {
       stderr += `\n${SSH_BIN}: ${err.message}`
     })
     child.once('close', (code, signal) => {
-      const out: RemoteHelperExit = { code, signal, stderr: stderr.slice(-4096) }
-      if (!killed)
-        out.error = classifyExit(profile.name, { code, signal, stderr, established }, fix)
-      resolve(out)
+      void user.then((u) => {
+        const out: RemoteHelperExit = { code, signal, stderr: stderr.slice(-4096) }
+        const facts = { code, signal, stderr, established }
+        if (!killed) out.error = classifyExit(profile.name, facts, () => sudoersAdvice(profile, u))
+        resolve(out)
+      })
     })
   })
 
