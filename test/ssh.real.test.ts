@@ -5,7 +5,7 @@
  * drop-ins): CI runs as root, so these run there; elsewhere they are skipped with the reason.
  */
 import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SshError } from '../src/main/ssh/failures.ts'
 import { acceptHostKey, fetchHostKey } from '../src/main/ssh/host-keys.ts'
@@ -254,5 +254,51 @@ describe.skipIf(why)('SSH transport against a private sshd and real fail2ban-ser
     await new Promise((r) => setTimeout(r, 300))
     expect(attempts).toBe(1)
     await link.stop()
+  })
+
+  describe('a hostile server cannot make the launcher hang or run code', () => {
+    const hostile = async (source: string, helloTimeoutMs = 10_000): Promise<SshError> => {
+      const started = Date.now()
+      const err = await launchRemoteHelper(lab.profile('srv-root'), {
+        helperSource: Buffer.from(source),
+        helloTimeoutMs
+      }).then(
+        (h) => {
+          h.kill()
+          return new Error('accepted a hostile hello')
+        },
+        (e: unknown) => e
+      )
+      expect(err).toBeInstanceOf(SshError)
+      expect(Date.now() - started).toBeLessThan(helloTimeoutMs + 5_000)
+      return err as SshError
+    }
+    const w = (bytes: string): string =>
+      `import os\nos.write(1, ${bytes})\nimport time\ntime.sleep(30)\n`
+
+    it('a pickle naming os.system as its hello', async () => {
+      const marker = `${lab.dir}/pwned`
+      const e = await hostile(w(`b"cos\\nsystem\\n(S'touch ${marker}'\\ntR.<F2B_END_COMMAND>"`))
+      expect(e.kind).toBe('helper-failed')
+      expect(e.message).toMatch(/did not start the BanGUI helper/)
+      expect(existsSync(marker)).toBe(false)
+    })
+
+    it('a valid pickle that is not the hello', async () => {
+      const e = await hostile(
+        w(`__import__("pickle").dumps((0, ["other", "1"]), 2) + b"<F2B_END_COMMAND>"`)
+      )
+      expect(e.message).toMatch(/not its hello/)
+    })
+
+    it('megabytes without an end marker', async () => {
+      const e = await hostile(w('b"A" * (4 << 20)'))
+      expect(e.message).toMatch(/oversized first frame/)
+    })
+
+    it('silence: the hello timeout ends the session', async () => {
+      const e = await hostile('import time\ntime.sleep(60)\n', 1_500)
+      expect(e.message).toMatch(/no answer from the helper within 2 s/)
+    })
   })
 })

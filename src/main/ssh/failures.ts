@@ -182,7 +182,7 @@ export function classifyExit(server: string, f: ExitFacts, sudoFix?: () => strin
       'python3 is not installed on the server (fail2ban needs it too: is fail2ban installed?).'
     )
   }
-  if (f.established && (f.code === 255 || f.code === null)) {
+  if (f.established && (f.code === 255 || f.code === null || f.code === 0)) {
     return mk('session-dropped', `the SSH session dropped (${tail || 'connection closed'}).`)
   }
   if (!f.established && f.code === 255) {
