@@ -142,7 +142,12 @@ describe('pushed helper bootstrap', () => {
   const source = Buffer.from(
     'import os, sys\n' +
       "# a quote ' and a marker <F2B_END_COMMAND> in the source do not matter\n" +
-      'rest = sys.stdin.buffer.read()\n' +
+      // raw fd reads, as the helper does: bytes a buffered bootstrap over-read would be lost
+      'rest = b""\n' +
+      'while True:\n' +
+      '    c = os.read(0, 65536)\n' +
+      '    if not c: break\n' +
+      '    rest += c\n' +
       'print(repr(sys.argv), __name__, len(rest), rest[:5])\n'
   )
 
