@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // System packages the tests need: fail2ban (a private server per test file) and Debian's chromium
 // (Playwright runs it; we never run `npx playwright install`), plus desktop-file-utils (checks the
-// .desktop file). Installs them with apt when root, otherwise prints the command to run.
+// .desktop file), and for the privileged helper's tests pkexec + polkitd + dbus (a private system bus
+// and polkitd in a mount namespace) and sudo (a sudoers drop-in for a test user). Installs them with
+// apt when root, otherwise prints the command to run.
 //
 // Installing the fail2ban package must not start the system daemon. Containers have no systemd
 // and their policy-rc.d denies starts; on a host without a policy-rc.d we add a temporary one that
@@ -13,7 +15,16 @@ import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 
 // fonts-liberation: with --no-install-recommends Chromium would have no font to lay text out with.
-export const APT_PACKAGES = ['fail2ban', 'chromium', 'fonts-liberation', 'desktop-file-utils']
+export const APT_PACKAGES = [
+  'fail2ban',
+  'chromium',
+  'fonts-liberation',
+  'desktop-file-utils',
+  'pkexec',
+  'polkitd',
+  'sudo',
+  'dbus'
+]
 export const USER_COMMAND = `sudo apt-get install -y ${APT_PACKAGES.join(' ')}`
 const APT_GET = '/usr/bin/apt-get'
 const POLICY_RC_D = '/usr/sbin/policy-rc.d'
@@ -57,7 +68,16 @@ export const REQUIREMENTS = [
     what: '/usr/bin/desktop-file-validate',
     pkg: 'desktop-file-utils',
     ok: () => executable('/usr/bin/desktop-file-validate')
-  }
+  },
+  { what: '/usr/bin/pkexec', pkg: 'pkexec', ok: () => executable('/usr/bin/pkexec') },
+  {
+    what: '/usr/lib/polkit-1/polkitd',
+    pkg: 'polkitd',
+    ok: () => executable('/usr/lib/polkit-1/polkitd')
+  },
+  { what: '/usr/bin/sudo', pkg: 'sudo', ok: () => executable('/usr/bin/sudo') },
+  { what: '/usr/sbin/visudo', pkg: 'sudo', ok: () => executable('/usr/sbin/visudo') },
+  { what: '/usr/bin/dbus-daemon', pkg: 'dbus', ok: () => executable('/usr/bin/dbus-daemon') }
 ]
 
 /** The requirements that are not met. */
@@ -83,7 +103,8 @@ export function ensureSystemDeps({ install = true, log = console.log } = {}) {
   let missing = missingRequirements()
   if (missing.length === 0) {
     log(
-      'system deps: fail2ban, python3 (fail2ban module), chromium, desktop-file-utils: all present'
+      'system deps: fail2ban, python3 (fail2ban module), chromium, desktop-file-utils, pkexec, ' +
+        'polkitd, sudo, dbus: all present'
     )
     return { ok: true, installed: [], missing: [] }
   }
@@ -100,7 +121,8 @@ export function ensureSystemDeps({ install = true, log = console.log } = {}) {
     log(
       canApt
         ? `  ${USER_COMMAND}`
-        : `  your package manager's fail2ban, chromium and desktop-file-utils packages`
+        : `  your package manager's fail2ban, chromium, desktop-file-utils, pkexec, polkitd, sudo ` +
+            `and dbus packages`
     )
     return { ok: false, installed: [], missing: missing.map((m) => m.what) }
   }
@@ -112,6 +134,8 @@ export function ensureSystemDeps({ install = true, log = console.log } = {}) {
   )
   log('  chromium: the browser Playwright drives for the e2e tests')
   log('  desktop-file-utils: desktop-file-validate for the .desktop file')
+  log('  pkexec, polkitd, dbus: the helper test through pkexec (private bus, never the system one)')
+  log('  sudo: the helper test through a sudoers drop-in for a test user')
   // Deny service starts during the install unless a policy already exists (containers have one).
   const ownPolicy = !existsSync(POLICY_RC_D)
   if (ownPolicy) {

@@ -135,7 +135,7 @@ def decode_request(frame):
 
 def frame(value):
     """One reply frame pickled by the helper itself (protocol 2, plain data and builtins)."""
-    return pickle.dumps(value, 2) + END
+    return pickle.dumps(value, 2, fix_imports=False) + END
 
 
 def refusal(reason):
@@ -152,18 +152,29 @@ class ReplyEnd(object):
     """Finds where one fail2ban reply ends without unpickling it.
 
     fail2ban pickles replies with HIGHEST_PROTOCOL (4 or 5): PROTO, then FRAME opcodes (0x95 + u64
-    length) whose contents end, in the last frame, with STOP; CPython may also write a few large
-    opcodes outside frames. The walk skips those; right after the frame that ends with STOP comes
-    the marker. When the walk meets anything else, it falls back to "the data so far ends with the
-    marker", which is what fail2ban-client itself does.
+    length) whose contents end, in the last frame, with STOP. CPython writes a few things outside
+    frames: large str/bytes payloads (BINUNICODE8, BINBYTES8, BYTEARRAY8, BINUNICODE, BINBYTES), and
+    runs of small opcodes too short to get a frame (under 4 bytes, e.g. `K\x00` before a large
+    string, or a final `t\x94.`). The walk skips whole frames and steps over the opcodes outside
+    them by their argument sizes; right after the STOP comes the marker ('<' is no opcode, so the
+    marker cannot be mistaken for the pickle going on). When the walk meets anything else (text
+    protocol opcodes, protocol < 4), it falls back to "the data so far ends with the marker", which
+    is what fail2ban-client itself does.
     """
 
-    OUTSIDE = {0x8d: 8, 0x8e: 8, 0x96: 8, 0x58: 4, 0x42: 4}  # opcode -> size of its length field
+    # opcode -> size of its fixed argument, outside frames
+    FIXED = dict([(op, 0) for op in b'(.02N)]}aeltRsubo1\x85\x86\x87\x88\x89\x81\x92\x93\x94'
+                  b'\x8f\x90\x91Q\x97\x98d'] +
+                 [(op, 1) for op in b'Kqh\x82'] + [(op, 2) for op in b'M\x83'] +
+                 [(op, 4) for op in b'Jrj\x84'] + [(0x47, 8)])
+    # opcode -> size of its length field (the data follows)
+    SIZED = {0x8a: 1, 0x55: 1, 0x43: 1, 0x8c: 1, 0x8b: 4, 0x54: 4, 0x42: 4, 0x58: 4,
+             0x8d: 8, 0x8e: 8, 0x96: 8}
 
     def __init__(self):
         self.buf = bytearray()
         self.pos = 0
-        self.last_stop = False
+        self.after = None  # 'frame': a frame ended with '.'; 'stop': a STOP outside frames
         self.fallback = False
 
     def feed(self, data):
@@ -186,35 +197,44 @@ class ReplyEnd(object):
             if n < 2:
                 return None
             if b[0] != 0x80 or b[1] < 4:
-                self.fallback = True
-                return None
+                return self._give_up()
             self.pos = 2
         while True:
             i = self.pos
             if i >= n:
                 return None
             op = b[i]
+            if op == 0x3c and self.after is not None:  # '<': the marker
+                if n - i < len(END):
+                    return None if END.startswith(bytes(b[i:])) else self._give_up()
+                return i + len(END) if b[i:i + len(END)] == END else self._give_up()
+            if self.after == 'stop':
+                return self._give_up()  # STOP must be followed by the marker
             if op == 0x95:
                 if i + 9 > n:
                     return None
                 size = struct.unpack_from('<Q', b, i + 1)[0]
                 if i + 9 + size > n:
                     return None
-                self.last_stop = size > 0 and b[i + 9 + size - 1] == 0x2e
+                self.after = 'frame' if size > 0 and b[i + 9 + size - 1] == 0x2e else None
                 self.pos = i + 9 + size
-            elif op in self.OUTSIDE:
-                width = self.OUTSIDE[op]
+            elif op == 0x2e:
+                self.after = 'stop'
+                self.pos = i + 1
+            elif op in self.FIXED:
+                if i + 1 + self.FIXED[op] > n:
+                    return None
+                self.after = None
+                self.pos = i + 1 + self.FIXED[op]
+            elif op in self.SIZED:
+                width = self.SIZED[op]
                 if i + 1 + width > n:
                     return None
                 size = int.from_bytes(bytes(b[i + 1:i + 1 + width]), 'little')
                 if i + 1 + width + size > n:
                     return None
-                self.last_stop = False
+                self.after = None
                 self.pos = i + 1 + width + size
-            elif op == 0x3c and self.last_stop:  # '<' is no opcode: the marker
-                if n - i < len(END):
-                    return None if END.startswith(bytes(b[i:])) else self._give_up()
-                return i + len(END) if b[i:i + len(END)] == END else self._give_up()
             else:
                 return self._give_up()
 
@@ -311,7 +331,7 @@ class Server(object):
 
     def request(self, args):
         """Sends the checked `args`; returns the reply bytes with the marker."""
-        payload = pickle.dumps(list(args), 2) + END
+        payload = pickle.dumps(list(args), 2, fix_imports=False) + END
         for attempt in (1, 2):
             try:
                 if self.sock is None:
@@ -470,7 +490,7 @@ class Policy(object):
                     return 'forward', a, False
                 if a[2] == 'banip' and (n == 3 or a[3] == '--with-time'):
                     return 'forward', a, False
-            raise Refused('get of this key is not allowed')
+            raise Refused('get %s is not allowed' % short(' '.join(map(str, a[1:4])), 80))
         if verb == 'set':
             if n >= 4 and is_str(a, 1, 2):
                 key = a[2]
@@ -487,7 +507,7 @@ class Policy(object):
                     self.jail(a[1])
                     check_ip(a[3], 'ignoreip entry')
                     return 'forward', a, True
-            raise Refused('set of this key is not allowed')
+            raise Refused('set %s is not allowed' % short(' '.join(map(str, a[1:3])), 80))
         if verb == 'unban':
             if n == 2 and a[1] == '--all':
                 return 'forward', a, True
