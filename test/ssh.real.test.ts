@@ -7,10 +7,11 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { SshError } from '../src/main/ssh/failures.ts'
+import { classifyReplyError, SshError } from '../src/main/ssh/failures.ts'
 import { acceptHostKey, fetchHostKey } from '../src/main/ssh/host-keys.ts'
 import { launchRemoteHelper, type RemoteHelper } from '../src/main/ssh/launcher.ts'
 import type { ServerProfile } from '../src/main/ssh/profile.ts'
+import { testProfile } from '../src/main/ssh/probe.ts'
 import { ReconnectPolicy } from '../src/main/ssh/reconnect.ts'
 import { ServerLink, type LinkState } from '../src/main/ssh/server-link.ts'
 import { fail2banClient } from './support/f2b-server.ts'
@@ -170,6 +171,41 @@ describe.skipIf(why)('SSH transport against a private sshd and real fail2ban-ser
     )
     expect(down.kind).toBe('fail2ban-not-running')
   })
+
+  it('the Test button: connects, pings fail2ban, lists its jails', async () => {
+    const r = await testProfile(lab.profile('srv-root', { remoteSocket: lab.f2b[2]!.socketPath }), {
+      helperSource: lab.helperSource
+    })
+    expect(r.jails).toEqual(lab.f2b[2]!.jails)
+    expect(r.version).toMatch(/^\d+\.\d+/)
+  })
+
+  it('fail2ban stopped mid-session: the link says so, waits, and comes back with it', async () => {
+    const s = lab.f2b[2]!
+    const link = new ServerLink(lab.profile('srv-root', { remoteSocket: s.socketPath }), {
+      helperSource: lab.helperSource,
+      policy: new ReconnectPolicy({ baseMs: 200, maxMs: 1_000, jitter: 0 })
+    })
+    try {
+      link.start()
+      await link.waitFor((st) => st.status === 'connected')
+      await s.stop()
+      // the next command finds the socket gone: the helper says so, the session stays up
+      const reply = await new FrameClient(link.session!.stream).send(['ping'])
+      const down = classifyReplyError('srv-root', reply)
+      expect(down?.kind).toBe('fail2ban-not-running')
+      link.reportFailure(down!)
+      const st = await link.waitFor(
+        (x) => x.status === 'waiting' && x.error.kind === 'fail2ban-not-running'
+      )
+      expect(st.status === 'waiting' && st.error.message).toMatch(/fail2ban is not running/)
+      await s.restart()
+      await link.waitFor((x) => x.status === 'connected')
+      expect(await new FrameClient(link.session!.stream).send(['ping'])).toEqual([0, 'pong'])
+    } finally {
+      await link.stop()
+    }
+  }, 60_000)
 
   it('ProxyJump through a second private sshd', async () => {
     const s = lab.f2b[2]!

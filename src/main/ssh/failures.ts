@@ -191,3 +191,25 @@ export function classifyExit(server: string, f: ExitFacts, sudoFix?: () => strin
   const how = f.signal ? `was killed by ${f.signal}` : `exited with status ${f.code}`
   return mk('helper-failed', `the helper ${how}${tail ? ` (${tail})` : ''}.`)
 }
+
+/** The helper's words for "fail2ban's socket is gone or refuses" in a ConnectionError reply. */
+const F2B_DOWN_REPLY =
+  /^(cannot connect to|cannot send to|connection to the server failed|the server closed the connection)/
+
+/**
+ * A reply `(1, ConnectionError(...))` from the helper that means fail2ban itself is down (the
+ * session is fine): as a typed error for the server's state, else undefined.
+ */
+export function classifyReplyError(server: string, reply: unknown): SshError | undefined {
+  if (!Array.isArray(reply) || reply[0] !== 1) return undefined
+  const exc: unknown = reply[1]
+  if (typeof exc !== 'object' || exc === null) return undefined
+  const { className, message } = exc as { className?: unknown; message?: unknown }
+  if (className !== 'builtins.ConnectionError' || typeof message !== 'string') return undefined
+  if (!F2B_DOWN_REPLY.test(message)) return undefined
+  return new SshError(
+    'fail2ban-not-running',
+    server,
+    `${server}: fail2ban is not running on the server (${message.slice(0, 300)}).`
+  )
+}

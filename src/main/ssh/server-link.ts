@@ -1,11 +1,13 @@
 /**
  * One server's SSH session over time: connects, reports a typed state, and after a transient
- * failure reconnects under the ReconnectPolicy. Each new session is handed out through the
+ * failure reconnects under the ReconnectPolicy. A new session counts as connected once fail2ban
+ * answered a ping through it. Each new session is handed out through the
  * 'session' event (the stream for Fail2BanClient); the previous one is dead by then.
  */
 import { EventEmitter } from 'node:events'
 import { SshError } from './failures.ts'
 import { launchRemoteHelper, type LaunchOptions, type RemoteHelper } from './launcher.ts'
+import { checkFail2ban } from './probe.ts'
 import { parseServerProfile, type ServerProfile } from './profile.ts'
 import { ReconnectPolicy } from './reconnect.ts'
 
@@ -20,6 +22,8 @@ export type LinkState =
 
 export interface ServerLinkOptions extends LaunchOptions {
   policy?: ReconnectPolicy
+  /** Ping fail2ban through each new session before calling it connected. Default true. */
+  verify?: boolean
   /** Injected for tests; default launchRemoteHelper. */
   launch?: (profile: ServerProfile, opts: LaunchOptions) => Promise<RemoteHelper>
 }
@@ -76,6 +80,18 @@ export class ServerLink extends EventEmitter<ServerLinkEvents> {
     void this.#connect(this.#epoch)
   }
 
+  /**
+   * The session's user saw it fail although it is alive (e.g. a reply that fail2ban is down,
+   * see classifyReplyError): ends it and goes on under the policy, as for a dropped session.
+   */
+  reportFailure(error: SshError): void {
+    if (this.#state.status !== 'connected') return
+    const epoch = ++this.#epoch
+    this.#session?.kill()
+    this.#session = undefined
+    this.#failed(epoch, error)
+  }
+
   /** Ends the session and any pending retry. */
   async stop(): Promise<void> {
     this.#epoch++
@@ -118,6 +134,15 @@ export class ServerLink extends EventEmitter<ServerLinkEvents> {
       if (epoch !== this.#epoch) return
       this.#failed(epoch, asSshError(this.profile.name, err))
       return
+    }
+    if (this.#opts.verify !== false) {
+      try {
+        await checkFail2ban(this.profile.name, session)
+      } catch (err) {
+        session.kill()
+        if (epoch === this.#epoch) this.#failed(epoch, asSshError(this.profile.name, err))
+        return
+      }
     }
     if (epoch !== this.#epoch) {
       session.kill()
