@@ -99,6 +99,35 @@ describe.skipIf(why)('SSH transport against a private sshd and real fail2ban-ser
     expect(await fail2banClient(lab.f2b[1]!.socketPath, ['get', 'bulk', 'banned'])).toBe(before)
   })
 
+  it('installed helper: the narrow sudoers rule the app shows admits exactly its argv', async () => {
+    const s = lab.f2b[2]!
+    const profile = lab.profile('srv-password', {
+      become: 'sudo',
+      helper: 'installed',
+      remoteSocket: s.socketPath
+    })
+    const opts = { installedHelperPath: lab.installedHelper }
+    const h = await launchRemoteHelper(profile, opts)
+    open.push(h)
+    expect(await new FrameClient(h.stream).send(['ping'])).toEqual([0, 'pong'])
+    h.kill()
+    // other arguments (another socket) are not in the rule: sudo wants a password
+    const other = await launchRemoteHelper(
+      { ...profile, remoteSocket: lab.f2b[0]!.socketPath },
+      opts
+    ).catch((e: unknown) => e)
+    expect(other).toBeInstanceOf(SshError)
+    expect((other as SshError).kind).toBe('sudo-password')
+    expect((other as SshError).fix).toContain(
+      `${lab.passwordUser.name} ALL=(root) NOPASSWD: ${lab.installedHelper} --stdio --socket ${lab.f2b[0]!.socketPath}`
+    )
+    // and where it is not installed, the state says so
+    const missing = await launchRemoteHelper(lab.profile('srv-root', { helper: 'installed' }), {
+      installedHelperPath: `${lab.dir}/nowhere/bangui-helper`
+    }).catch((e: unknown) => e)
+    expect((missing as SshError).kind).toBe('helper-missing')
+  })
+
   it('unknown host key: refused before login; fetched, shown as ssh-keygen -lf; accepted', async () => {
     const profile = lab.profile('srv-unknown', { remoteSocket: lab.f2b[0]!.socketPath })
     const logBefore = sessionsIn(lab.a.log())

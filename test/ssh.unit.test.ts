@@ -207,11 +207,11 @@ describe('failure classification (OpenSSH 9 and sudo messages)', () => {
       'unreachable'
     )
     expect(c('root@127.0.0.1: Permission denied (publickey).').kind).toBe('auth-failed')
-    expect(
-      c(
-        'No ED25519 host key is known for [127.0.0.1]:2222 and you have requested strict checking.\nHost key verification failed.'
-      ).kind
-    ).toBe('host-key-unknown')
+    const unknown = c(
+      'No ED25519 host key is known for [127.0.0.1]:2222 and you have requested strict checking.\nHost key verification failed.'
+    )
+    expect(unknown.kind).toBe('host-key-unknown')
+    expect(unknown.message).toContain('the host key of [127.0.0.1]:2222 is not in known_hosts')
     const sudo = c('sudo: a password is required\n', 1)
     expect(sudo.kind).toBe('sudo-password')
     expect(sudo.fix).toBe('FIX')

@@ -6,7 +6,7 @@
  * configuration, known_hosts or sshd is read or changed.
  */
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ServerProfile } from '../../src/main/ssh/profile.ts'
 import { sudoersAdvice } from '../../src/main/ssh/remote-command.ts'
@@ -33,6 +33,8 @@ export interface SshLab {
   passwordUser: TestUser
   noPythonUser: TestUser
   helperSource: Buffer
+  /** The helper "installed" on the server (root-owned copy in the lab), for helper: 'installed' */
+  installedHelper: string
   /** 1-based line of the wrong key recorded for `srv-changed` */
   changedKeyLine: number
   /** A profile for one of the config's Host aliases. */
@@ -84,11 +86,6 @@ export async function startSshLab(servers = 3): Promise<SshLab> {
     .find((l) => l.includes('NOPASSWD'))!
     .trim()
   const removeSudo = installSudoers(`bangui-test-${sudoUser.name}`, `${line}\n`)
-  const removePw = installSudoers(
-    `bangui-test-${passwordUser.name}`,
-    `${passwordUser.name} ALL=(ALL) ALL\n`
-  )
-
   const f2b: TestServer[] = []
   try {
     for (let i = 0; i < servers; i++) f2b.push(await startTestServer())
@@ -96,6 +93,31 @@ export async function startSshLab(servers = 3): Promise<SshLab> {
     await Promise.all(f2b.map((s) => s.stop()))
     throw e
   }
+
+  // "installed" helper: a root-owned copy, and for the password user only the narrow rule the
+  // app shows for it (that exact argv, second server's socket)
+  const installedHelper = join(dir, 'lib', 'bangui-helper')
+  mkdirSync(join(dir, 'lib'), { mode: 0o755 })
+  copyFileSync(HELPER_PATH, installedHelper)
+  chmodSync(installedHelper, 0o755)
+  const narrow = sudoersAdvice(
+    {
+      name: 'x',
+      target: 'x',
+      become: 'sudo',
+      helper: 'installed',
+      remoteSocket: f2b[servers - 1]!.socketPath
+    },
+    passwordUser.name,
+    installedHelper
+  )
+    .split('\n')
+    .find((l) => l.includes('NOPASSWD'))!
+    .trim()
+  const removePw = installSudoers(
+    `bangui-test-${passwordUser.name}`,
+    `${passwordUser.name} ALL=(ALL) ALL\n${narrow}\n`
+  )
 
   // a key that is not A's, recorded for srv-changed
   const [, otherPub] = makeClientKey(client, 'not_the_host_key')
@@ -161,6 +183,7 @@ export async function startSshLab(servers = 3): Promise<SshLab> {
     passwordUser,
     noPythonUser,
     helperSource,
+    installedHelper,
     changedKeyLine: 3,
     profile: (alias, extra = {}) => ({
       name: alias,

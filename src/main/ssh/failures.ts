@@ -124,10 +124,12 @@ export function classifyExit(server: string, f: ExitFacts, sudoFix?: () => strin
     )
   }
   if (/No \S+ host key is known for|Host key verification failed/.test(e)) {
+    // with ProxyJump the unknown key may be the jump host's: name whose it is
+    const who = /No \S+ host key is known for (\S+) and/.exec(e)?.[1]
     return mk(
       'host-key-unknown',
-      'the server\u2019s host key is not in known_hosts yet. Check its fingerprint and accept it ' +
-        'to connect; nothing was sent.'
+      `the host key of ${who ?? 'the server'} is not in known_hosts yet. Check its fingerprint ` +
+        'and accept it to connect; nothing was sent.'
     )
   }
   if (

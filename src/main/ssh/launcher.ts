@@ -10,7 +10,12 @@ import type { HelperExit, HelperSession } from '../helper/launcher.ts'
 import { decodeReply, isTruncationError } from '../fail2ban/pickle.ts'
 import { classifyExit, SshError } from './failures.ts'
 import { effectiveOptions } from './host-keys.ts'
-import { parseServerProfile, parseTarget, type ServerProfile } from './profile.ts'
+import {
+  INSTALLED_HELPER_PATH,
+  parseServerProfile,
+  parseTarget,
+  type ServerProfile
+} from './profile.ts'
 import { buildRemoteCommand, sudoersAdvice } from './remote-command.ts'
 import { sessionArgv, sshEnv, SSH_BIN } from './ssh-command.ts'
 
@@ -37,6 +42,8 @@ export interface LaunchOptions {
   helloTimeoutMs?: number
   /** The ssh program; tests only (default /usr/bin/ssh). */
   sshBin?: string
+  /** Where the installed helper is on the server (helper: 'installed'); tests only. */
+  installedHelperPath?: string
   /** The remote user, for the sudoers advice; default the user of the target or "YOURUSER". */
   remoteUser?: string
 }
@@ -55,7 +62,8 @@ export function launchRemoteHelper(
   opts: LaunchOptions = {}
 ): Promise<RemoteHelper> {
   const profile = parseServerProfile(rawProfile)
-  const remote = buildRemoteCommand(profile, opts.helperSource)
+  const installed = opts.installedHelperPath ?? INSTALLED_HELPER_PATH
+  const remote = buildRemoteCommand(profile, opts.helperSource, installed)
   const child = spawn(opts.sshBin ?? SSH_BIN, sessionArgv(profile, remote.command), {
     env: sshEnv(),
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -89,7 +97,8 @@ export function launchRemoteHelper(
       void user.then((u) => {
         const out: RemoteHelperExit = { code, signal, stderr: stderr.slice(-4096) }
         const facts = { code, signal, stderr, established }
-        if (!killed) out.error = classifyExit(profile.name, facts, () => sudoersAdvice(profile, u))
+        if (!killed)
+          out.error = classifyExit(profile.name, facts, () => sudoersAdvice(profile, u, installed))
         resolve(out)
       })
     })

@@ -180,7 +180,7 @@ export function parseServerProfile(raw: unknown): ServerProfile {
   const profile: ServerProfile = { name, target: r.target as string, become, helper }
   if (r.remoteSocket !== undefined) {
     const s = r.remoteSocket
-    if (typeof s !== 'string' || !REMOTE_PATH.test(s) || s.length > MAX_PATH || hasDotDot(s)) {
+    if (!isSafeRemotePath(s)) {
       throw new SshProfileError(
         'remoteSocket',
         'The remote socket must be an absolute path of letters, digits and . _ - + / ' +
@@ -214,6 +214,11 @@ export function hasControl(s: string): boolean {
     if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return true
   }
   return false
+}
+
+/** True for an absolute path that may travel inside the remote shell command unquoted. */
+export function isSafeRemotePath(s: unknown): s is string {
+  return typeof s === 'string' && REMOTE_PATH.test(s) && s.length <= MAX_PATH && !hasDotDot(s)
 }
 
 function hasDotDot(p: string): boolean {

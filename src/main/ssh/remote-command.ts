@@ -8,7 +8,7 @@
  * as one argument.
  */
 import { createHash } from 'node:crypto'
-import { INSTALLED_HELPER_PATH, type ServerProfile } from './profile.ts'
+import { INSTALLED_HELPER_PATH, isSafeRemotePath, type ServerProfile } from './profile.ts'
 
 /** Exit status and stderr prefix of the bootstrap when the pushed source did not arrive whole. */
 export const BOOTSTRAP_TAG = 'bangui-bootstrap:'
@@ -52,11 +52,16 @@ export interface RemoteCommand {
  * Builds the remote command. `helperSource` is the helper's Python source (push mode only).
  * Every interpolated piece is from a checked grammar (profile.ts) or produced here.
  */
-export function buildRemoteCommand(profile: ServerProfile, helperSource?: Buffer): RemoteCommand {
+export function buildRemoteCommand(
+  profile: ServerProfile,
+  helperSource?: Buffer,
+  installedPath = INSTALLED_HELPER_PATH
+): RemoteCommand {
+  if (!isSafeRemotePath(installedPath)) throw new Error(`unsafe helper path ${installedPath}`)
   const sudo = profile.become === 'sudo' ? 'sudo -n -- ' : ''
   const args = helperArgs(profile).join(' ')
   if (profile.helper === 'installed') {
-    return { command: `exec ${sudo}${INSTALLED_HELPER_PATH} ${args}`, preamble: Buffer.alloc(0) }
+    return { command: `exec ${sudo}${installedPath} ${args}`, preamble: Buffer.alloc(0) }
   }
   if (!helperSource || helperSource.length === 0) {
     throw new Error('push mode needs the helper source')
@@ -73,8 +78,12 @@ export function buildRemoteCommand(profile: ServerProfile, helperSource?: Buffer
  * that is python3 itself, which is as much as full root: said plainly, with the narrow
  * alternative (the installed helper, exact arguments).
  */
-export function sudoersAdvice(profile: ServerProfile, user: string): string {
-  const narrow = `${user} ALL=(root) NOPASSWD: ${INSTALLED_HELPER_PATH} ${helperArgs(profile).join(' ')}`
+export function sudoersAdvice(
+  profile: ServerProfile,
+  user: string,
+  installedPath = INSTALLED_HELPER_PATH
+): string {
+  const narrow = `${user} ALL=(root) NOPASSWD: ${installedPath} ${helperArgs(profile).join(' ')}`
   if (profile.helper === 'installed') {
     return `Add this line with "visudo -f /etc/sudoers.d/bangui" on the server:\n  ${narrow}`
   }
