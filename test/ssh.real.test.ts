@@ -201,6 +201,14 @@ describe.skipIf(why)('SSH transport against a private sshd and real fail2ban-ser
     expect(down.kind).toBe('fail2ban-not-running')
   })
 
+  it('honours -i: the profile\u2019s identity file gets a stranger in', async () => {
+    const profile = lab.profile('srv-stranger', { remoteSocket: lab.f2b[0]!.socketPath })
+    expect((await failure(profile)).kind).toBe('auth-failed')
+    const h = await launch({ ...profile, identityFile: lab.identity })
+    expect(await new FrameClient(h.stream).send(['ping'])).toEqual([0, 'pong'])
+    h.kill()
+  })
+
   it('the Test button: connects, pings fail2ban, lists its jails', async () => {
     const r = await testProfile(lab.profile('srv-root', { remoteSocket: lab.f2b[2]!.socketPath }), {
       helperSource: lab.helperSource
@@ -235,6 +243,32 @@ describe.skipIf(why)('SSH transport against a private sshd and real fail2ban-ser
       await link.stop()
     }
   }, 60_000)
+
+  // With the default socket the helper starts even when fail2ban is down; the link's first ping
+  // finds out. Skipped where a system fail2ban listens there (never touch the system's daemon).
+  const systemSocket = '/var/run/fail2ban/fail2ban.sock'
+  if (existsSync(systemSocket)) {
+    console.log(`SKIPPED default-socket test: a system fail2ban listens at ${systemSocket}`)
+  }
+  it.skipIf(existsSync(systemSocket))(
+    'default socket with no fail2ban behind it: the link is not "connected" but waiting',
+    async () => {
+      const link = new ServerLink(lab.profile('srv-root'), {
+        helperSource: lab.helperSource,
+        policy: new ReconnectPolicy({ baseMs: 5_000, jitter: 0 })
+      })
+      const seen: string[] = []
+      link.on('state', (st) => seen.push(st.status))
+      try {
+        link.start()
+        const st = await link.waitFor((x) => x.status === 'waiting')
+        expect(st.status === 'waiting' && st.error.kind).toBe('fail2ban-not-running')
+        expect(seen).not.toContain('connected')
+      } finally {
+        await link.stop()
+      }
+    }
+  )
 
   it('ProxyJump through a second private sshd', async () => {
     const s = lab.f2b[2]!

@@ -26,6 +26,8 @@ export interface SshLab {
   dir: string
   sshConfig: string
   knownHosts: string
+  /** the client key every test user authorizes */
+  identity: string
   a: PrivateSshd
   b: PrivateSshd
   f2b: TestServer[]
@@ -176,6 +178,7 @@ export async function startSshLab(servers = 3): Promise<SshLab> {
     dir,
     sshConfig,
     knownHosts,
+    identity,
     a,
     b,
     f2b,
