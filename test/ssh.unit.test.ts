@@ -5,7 +5,8 @@
  */
 import { spawn } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
-import { classifyExit } from '../src/main/ssh/failures.ts'
+import { classifyExit, SshError } from '../src/main/ssh/failures.ts'
+import { launchRemoteHelper } from '../src/main/ssh/launcher.ts'
 import { parseServerProfile, parseTarget, SshProfileError } from '../src/main/ssh/profile.ts'
 import { ReconnectPolicy } from '../src/main/ssh/reconnect.ts'
 import { buildRemoteCommand, sudoersAdvice } from '../src/main/ssh/remote-command.ts'
@@ -255,6 +256,19 @@ Host key verification failed.`)
     expect(e.message).toContain('REMOTE HOST IDENTIFICATION HAS CHANGED')
     expect(e.message).toContain('Offending key in /home/a/.ssh/known_hosts:7')
     expect(e.message).toContain('Nothing was sent')
+  })
+})
+
+describe('launcher without an ssh client', () => {
+  it('says which program is missing and what to install', async () => {
+    const err = await launchRemoteHelper(parseServerProfile(base), {
+      helperSource: Buffer.from('pass'),
+      sshBin: '/nonexistent/ssh'
+    }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(SshError)
+    expect((err as SshError).message).toBe(
+      'web1: the OpenSSH client (/nonexistent/ssh) is not installed on this machine: install openssh-client.'
+    )
   })
 })
 

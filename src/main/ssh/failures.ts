@@ -96,6 +96,14 @@ export function classifyExit(server: string, f: ExitFacts, sudoFix?: () => strin
   const mk = (kind: SshFailureKind, msg: string, fix?: string, hk?: HostKeyChange): SshError =>
     new SshError(kind, server, `${server}: ${msg}`, e, fix, hk)
 
+  const missingSsh = /^bangui: cannot run (\S+): .*ENOENT/m.exec(e)
+  if (missingSsh) {
+    return mk(
+      'helper-failed',
+      `the OpenSSH client (${missingSsh[1]}) is not installed on this machine: install ` +
+        'openssh-client.'
+    )
+  }
   if (/REMOTE HOST IDENTIFICATION HAS CHANGED/.test(e) || /Host key for .* has changed/.test(e)) {
     const off = /Offending (\S+) key in (.+?):(\d+)/.exec(e)
     const now =

@@ -91,7 +91,7 @@ export function launchRemoteHelper(
         : Promise.resolve(userOf(profile.target))
   const exited = new Promise<RemoteHelperExit>((resolve) => {
     child.once('error', (err) => {
-      stderr += `\n${SSH_BIN}: ${err.message}`
+      stderr += `\nbangui: cannot run ${opts.sshBin ?? SSH_BIN}: ${err.message}\n`
     })
     child.once('close', (code, signal) => {
       void user.then((u) => {
