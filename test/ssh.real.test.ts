@@ -166,6 +166,25 @@ describe.skipIf(why)('SSH transport against a private sshd and real fail2ban-ser
     h.kill()
   })
 
+  it('the UI flow: link fails on the unknown key, no retry loop; accept, retry(), connected', async () => {
+    const profile = lab.profile('srv-new', { remoteSocket: lab.f2b[0]!.socketPath })
+    const link = new ServerLink(profile, {
+      helperSource: lab.helperSource,
+      policy: new ReconnectPolicy({ baseMs: 50, jitter: 0 })
+    })
+    try {
+      link.start()
+      const st = await link.waitFor((x) => x.status === 'failed')
+      expect(st.status === 'failed' && st.error.kind).toBe('host-key-unknown')
+      await acceptHostKey(profile, await fetchHostKey(profile))
+      link.retry()
+      await link.waitFor((x) => x.status === 'connected')
+      expect(await new FrameClient(link.session!.stream).send(['ping'])).toEqual([0, 'pong'])
+    } finally {
+      await link.stop()
+    }
+  })
+
   it('refuses to record a key fetched for another host', async () => {
     const key = await fetchHostKey(lab.profile('srv-root'))
     await expect(acceptHostKey(lab.profile('srv-unknown'), key)).rejects.toThrow(

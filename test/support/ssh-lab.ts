@@ -152,6 +152,7 @@ export async function startSshLab(servers = 3): Promise<SshLab> {
       host('srv-via-jump', a.port, 'root', ['ProxyJump srv-jump']),
       host('srv-unknown', a.port, 'root', ['HostKeyAlias bangui-unknown']),
       host('srv-hashed', a.port, 'root', ['HostKeyAlias bangui-hashed', 'HashKnownHosts yes']),
+      host('srv-new', a.port, 'root', ['HostKeyAlias bangui-new']),
       host('srv-changed', a.port, 'root', ['HostKeyAlias bangui-changed']),
       host('srv-closed', closedPort, 'root'),
       [
