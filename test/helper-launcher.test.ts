@@ -3,7 +3,7 @@
  * one cannot misbehave on demand (a wrong greeting, silence, an early exit), and the mapping of
  * pkexec's and sudo's exit statuses to errors an admin can act on.
  */
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -92,6 +92,18 @@ describe('launchHelper failures', () => {
     }).catch((e: unknown) => e)
     // /run is no socket: refused at start, never a 126/127
     expect((s as HelperLaunchError).exitCode).toBe(2)
+  })
+})
+
+describe('kill()', () => {
+  it('ends the helper by closing its stdin: a clean exit 0, no signal needed', async () => {
+    // an empty root-owned config dir (in the 0700 temp dir: /tmp itself is writable by others):
+    // the default socket, which is only used on the first request
+    const conf = join(dir, 'conf')
+    mkdirSync(conf, { mode: 0o755 })
+    const s = await launchHelper({ via: 'direct', helperPath: HELPER, extraArgs: ['--conf', conf] })
+    s.kill()
+    expect(await s.exited).toMatchObject({ code: 0, signal: null })
   })
 })
 

@@ -5,7 +5,7 @@
  * directly (not through the helper) and proven unchanged, hostile frames do nothing.
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createConnection, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -27,7 +27,8 @@ let wire: HelperWire
 let scratch: string
 
 beforeAll(async () => {
-  server = await startTestServer()
+  // a jail named like a global setting: the server lists it, the helper must still refuse it
+  server = await startTestServer({ extraJails: '[logtarget]\naction =\n' })
   scratch = mkdtempSync(join(tmpdir(), 'bangui-helper-test-'))
   session = await launchHelper({
     via: 'direct',
@@ -212,6 +213,10 @@ const REFUSED: (string | number)[][] = [
   ['set', 'dbmaxmatches', '1'],
   ['set', 'dbpurgeage', '1'],
   ['set', 'logtarget', 'bantime', '600'],
+  ['set', 'logtarget', 'banip', '192.0.2.1'],
+  ['status', 'logtarget'],
+  ['stop', 'logtarget'],
+  ['get', 'logtarget', 'banip'],
   ['set', 'dbfile', 'bantime', '600'],
   ['set', 'loglevel', 'banip', '192.0.2.1'],
   ['get', 'loglevel'],
@@ -356,7 +361,7 @@ describe('hostile frames', () => {
         // ['status', [[[…5000 levels…]]]]
         "w(b'\\x80\\x02](X\\x06\\x00\\x00\\x00status' + b']'*5000 + b'a'*4999 + b'e.')\n" +
         "w(pickle.dumps({'status': 1}, 2))\n" +
-        "w(pickle.dumps(['status', b'sshd'], 2))\n" +
+        "w(pickle.dumps(['status', b'sshd'], 3))\n" +
         "w(pickle.dumps('status', 2))\n" +
         'w(pickle.dumps([], 2))\n' +
         "w(b'\\x80\\x02]q\\x00X\\x04\\x00\\x00\\x00pingq\\x01a(X\\x01\\x00\\x00\\x00aQ.')\n" + // BINPERSID
@@ -365,8 +370,19 @@ describe('hostile frames', () => {
         "w(b'\\x80\\x02]X\\x04\\x00\\x00\\x00pi')\n" // truncated before the marker
     )
     wire.writeRaw(frames)
-    for (let i = 0; i < 9; i++) {
-      expect(refusalMessage((await wire.next()).value), `frame ${i}`).toMatch(/^refused/)
+    const reasons = [
+      /argument of type list/,
+      /not a list/,
+      /argument of type bytes/,
+      /not a list/,
+      /empty command/,
+      /undecodable.*persistent/,
+      /undecodable/,
+      /undecodable.*bytes after the pickle/,
+      /undecodable/
+    ]
+    for (const [i, reason] of reasons.entries()) {
+      expect(refusalMessage((await wire.next()).value), `frame ${i}`).toMatch(reason)
     }
     expect(await wire.send(['ping'])).toEqual([0, 'pong'])
   })
@@ -528,5 +544,66 @@ describe('reply framing (scripted server)', () => {
       s.kill()
       fake.close()
     }
+  }, 60_000)
+})
+
+describe('audit log', () => {
+  it('logs write commands and refusals to syslog (authpriv) with the caller uid', () => {
+    // /dev/log is the system's: run the helper in a private mount namespace with a tmpfs /dev and
+    // a datagram socket of our own bound at /dev/log.
+    const out = join(scratch, 'syslog.txt')
+    const requests = py(
+      'import pickle,sys\n' +
+        "for c in (['set','webapp','banip','192.0.2.99'], ['echo','x'], ['ping'],\n" +
+        "          ['set','webapp','x\\n<85>forged']):\n" +
+        "  sys.stdout.buffer.write(pickle.dumps(c, 2) + b'<F2B_END_COMMAND>')\n"
+    )
+    const reqFile = join(scratch, 'requests.bin')
+    writeFileSync(reqFile, requests)
+    const collector =
+      'import socket,sys\n' +
+      's=socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind("/dev/log")\n' +
+      'f=open(sys.argv[1],"ab",buffering=0)\n' +
+      'while True: f.write(s.recv(65536)+b"\\n")\n'
+    const script = [
+      'set -e',
+      'mount -t tmpfs tmpfs /dev',
+      'mknod -m 666 /dev/null c 1 3',
+      `/usr/bin/python3 -c '${collector}' ${out} & C=$!`,
+      'for i in $(seq 50); do [ -S /dev/log ] && break; sleep 0.1; done',
+      `PKEXEC_UID=4242 ${HELPER} --stdio --conf ${join(server.dir, 'conf')} < ${reqFile} > /dev/null`,
+      'sleep 0.2; kill $C'
+    ].join('\n')
+    execFileSync(
+      '/usr/bin/unshare',
+      ['--mount', '--propagation', 'private', '/bin/sh', '-c', script],
+      {
+        env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' }
+      }
+    )
+    const lines = readFileSync(out, 'utf8').trim().split('\n')
+    // <85> = authpriv.notice, <84> = authpriv.warning
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^<85>.*bangui-helper\[\d+\]: uid=4242 command \['set', 'webapp', 'banip', '192\.0\.2\.99'\]$/
+      ),
+      expect.stringMatching(
+        /^<84>.*bangui-helper\[\d+\]: uid=4242 refused \(command 'echo' is not allowed\)$/
+      ),
+      // a newline in a request cannot forge a log line
+      expect.stringMatching(
+        /^<84>.*: uid=4242 refused \(set webapp x\?<85>forged is not allowed\)$/
+      )
+    ])
+  })
+})
+
+describe('server restarts', () => {
+  it('reconnects after the server went away, and says so while it is down', async () => {
+    expect(await wire.send(['ping'])).toEqual([0, 'pong'])
+    await server.restart()
+    // the helper's connection was to the old server: it reconnects without the app noticing
+    expect(await wire.send(['ping'])).toEqual([0, 'pong'])
+    expect(await wire.send(['get', 'webapp', 'maxretry'])).toEqual([0, 2])
   }, 60_000)
 })

@@ -605,9 +605,13 @@ def caller_uid():
     return str(os.getuid())
 
 
+CONTROL_CHARS = re.compile('[\x00-\x1f\x7f]')
+
+
 def audit(priority, uid, text):
+    # control characters from the request would let it forge log lines
     try:
-        syslog.syslog(priority, 'uid=%s %s' % (uid, short(text, 1000)))
+        syslog.syslog(priority, 'uid=%s %s' % (uid, CONTROL_CHARS.sub('?', short(text, 1000))))
     except Exception:
         pass
 

@@ -30,6 +30,8 @@ const MAX_HELLO_BYTES = 4096
 const STDERR_TAIL_BYTES = 4096
 /** A password dialog may stay open a while. */
 const DEFAULT_TIMEOUT_MS = 120_000
+/** How long kill() waits for the helper to exit on EOF before it signals. */
+const KILL_GRACE_MS = 2_000
 
 export type HelperVia = 'pkexec' | 'sudo' | 'direct'
 
@@ -61,7 +63,10 @@ export interface HelperSession {
   pid: number
   /** Resolves when the process has ended, with why. */
   exited: Promise<HelperExit>
-  /** Ends the helper (SIGTERM; its stdin is closed first so it can exit cleanly). */
+  /**
+   * Ends the helper: closes its stdin (it exits 0 on EOF), then, if it is still there after a
+   * grace period, sends SIGTERM (which only works when we may signal it, e.g. via 'direct').
+   */
   kill(): void
 }
 
@@ -103,6 +108,9 @@ export async function launchHelper(opts: LaunchOptions): Promise<HelperSession> 
     child.once('close', (code, signal) => resolve({ code, signal, stderr: stderr() }))
   })
   const spawnError = new Promise<Error>((resolve) => child.once('error', resolve))
+  // A helper started through pkexec/sudo runs as root: signalling it fails with EPERM, which
+  // ChildProcess reports as an 'error' event. Closing its stdin is what ends it.
+  child.on('error', () => {})
 
   try {
     const version = await readHello(child, opts, exited, spawnError)
@@ -114,7 +122,11 @@ export async function launchHelper(opts: LaunchOptions): Promise<HelperSession> 
       exited,
       kill() {
         child.stdin?.end()
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+        const timer = setTimeout(() => {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+        }, KILL_GRACE_MS)
+        timer.unref()
+        void exited.then(() => clearTimeout(timer))
       }
     }
   } catch (err) {
