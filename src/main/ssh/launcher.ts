@@ -27,7 +27,8 @@ export interface RemoteHelperExit extends HelperExit {
 /**
  * A running remote helper: the local launcher's HelperSession (stream, version, pid, exited,
  * kill), so one stream transport serves both. `pid` is the local ssh child's; `kill()` closes
- * stdin (the helper exits on EOF), then signals ssh; it is idempotent.
+ * stdin (the helper exits on EOF), and signals ssh only if it is still there 2 s later;
+ * idempotent.
  */
 export interface RemoteHelper extends HelperSession {
   exited: Promise<RemoteHelperExit>
@@ -107,13 +108,21 @@ export function launchRemoteHelper(
   const kill = (): void => {
     if (killed) return
     killed = true
+    // EOF first: the helper closes its fail2ban connection and exits, then ssh ends cleanly.
     child.stdin!.end()
     if (exitedAlready(child)) return
-    child.kill('SIGTERM')
-    const t = setTimeout(() => {
-      if (!exitedAlready(child)) child.kill('SIGKILL')
+    const term = setTimeout(() => {
+      if (!exitedAlready(child)) child.kill('SIGTERM')
     }, KILL_GRACE_MS)
-    t.unref()
+    const hard = setTimeout(() => {
+      if (!exitedAlready(child)) child.kill('SIGKILL')
+    }, 2 * KILL_GRACE_MS)
+    term.unref()
+    hard.unref()
+    child.once('close', () => {
+      clearTimeout(term)
+      clearTimeout(hard)
+    })
   }
 
   if (remote.preamble.length > 0) child.stdin!.write(remote.preamble)
