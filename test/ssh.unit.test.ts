@@ -230,6 +230,20 @@ describe('failure classification (OpenSSH 9 and sudo messages)', () => {
     expect(c('', 137, true).kind).toBe('helper-failed')
   })
 
+  it('keeps remote control characters and floods out of messages', () => {
+    const e = c(
+      `ssh: connect to host x port 22: Connection refused \u001b[2J\u202egotcha\u0007 ${'x'.repeat(5000)}`
+    )
+    expect(e.kind).toBe('unreachable')
+    const unsafe = [...e.message].filter((ch) => {
+      const n = ch.codePointAt(0)!
+      return n < 0x20 || (n >= 0x7f && n <= 0x9f) || (n >= 0x202a && n <= 0x202e) || n >= 0x2066
+    })
+    expect(unsafe).toEqual([])
+    expect(e.message).toContain('[2Jgotcha')
+    expect(e.message.length).toBeLessThan(500)
+  })
+
   it('names the offending known_hosts line and the new fingerprint of a changed key', () => {
     const e = c(`@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@
 @    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @

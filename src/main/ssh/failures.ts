@@ -72,11 +72,28 @@ export interface ExitFacts {
   established: boolean
 }
 
-/** Meaningful stderr lines, without OpenSSH's banner of '@' lines. */
-function lastLines(stderr: string, n = 3): string {
+/**
+ * Remote text made fit for a message: the server (or whatever answers there) writes to ssh's
+ * stderr, so control characters (ANSI escapes, bidi overrides) go and lines are bounded.
+ */
+export function printableLine(s: string, max = 300): string {
+  let out = ''
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!
+    const control = c < 0x20 || (c >= 0x7f && c <= 0x9f)
+    const bidi = (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)
+    if (control || bidi) continue
+    if (out.length >= max) return `${out.trim()}…`
+    out += ch
+  }
+  return out.trim()
+}
+
+/** The last meaningful stderr lines, without OpenSSH's banner of '@' lines, made printable. */
+export function lastLines(stderr: string, n = 3): string {
   return stderr
     .split('\n')
-    .map((l) => l.trim())
+    .map((l) => printableLine(l))
     .filter((l) => l !== '' && !/^@+$/.test(l))
     .slice(-n)
     .join(' / ')
@@ -220,6 +237,6 @@ export function classifyReplyError(server: string, reply: unknown): SshError | u
   return new SshError(
     'fail2ban-not-running',
     server,
-    `${server}: fail2ban is not running on the server (${message.slice(0, 300)}).`
+    `${server}: fail2ban is not running on the server (${printableLine(message)}).`
   )
 }

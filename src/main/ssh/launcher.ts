@@ -8,7 +8,7 @@ import { Duplex } from 'node:stream'
 import { END_MARKER_BYTES } from '../fail2ban/framing.ts'
 import type { HelperExit, HelperSession } from '../helper/launcher.ts'
 import { decodeReply, isTruncationError } from '../fail2ban/pickle.ts'
-import { classifyExit, SshError } from './failures.ts'
+import { classifyExit, lastLines, SshError } from './failures.ts'
 import { effectiveOptions } from './host-keys.ts'
 import {
   INSTALLED_HELPER_PATH,
@@ -137,7 +137,7 @@ export function launchRemoteHelper(
           'helper-failed',
           profile.name,
           `${profile.name}: no answer from the helper within ${Math.round(timeoutMs / 1000)} s ` +
-            `(${stderr.trim().split('\n').slice(-2).join(' / ') || 'ssh said nothing'}).`,
+            `(${lastLines(stderr, 2) || 'ssh said nothing'}).`,
           stderr
         )
       )
