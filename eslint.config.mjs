@@ -50,6 +50,7 @@ export default tseslint.config(
   {
     files: [
       'src/main/fail2ban/**',
+      'src/main/ssh/**',
       'src/main/services/**',
       'src/shared/**',
       'src/main/ipc/registry*.ts',
