@@ -23,7 +23,9 @@ export const APT_PACKAGES = [
   'pkexec',
   'polkitd',
   'sudo',
-  'dbus'
+  'dbus',
+  'openssh-server',
+  'openssh-client'
 ]
 export const USER_COMMAND = `sudo apt-get install -y ${APT_PACKAGES.join(' ')}`
 const APT_GET = '/usr/bin/apt-get'
@@ -77,7 +79,14 @@ export const REQUIREMENTS = [
   },
   { what: '/usr/bin/sudo', pkg: 'sudo', ok: () => executable('/usr/bin/sudo') },
   { what: '/usr/sbin/visudo', pkg: 'sudo', ok: () => executable('/usr/sbin/visudo') },
-  { what: '/usr/bin/dbus-daemon', pkg: 'dbus', ok: () => executable('/usr/bin/dbus-daemon') }
+  { what: '/usr/bin/dbus-daemon', pkg: 'dbus', ok: () => executable('/usr/bin/dbus-daemon') },
+  { what: '/usr/sbin/sshd', pkg: 'openssh-server', ok: () => executable('/usr/sbin/sshd') },
+  { what: '/usr/bin/ssh', pkg: 'openssh-client', ok: () => executable('/usr/bin/ssh') },
+  {
+    what: '/usr/bin/ssh-keygen',
+    pkg: 'openssh-client',
+    ok: () => executable('/usr/bin/ssh-keygen')
+  }
 ]
 
 /** The requirements that are not met. */
