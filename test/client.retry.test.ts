@@ -9,10 +9,10 @@ import {
   Fail2BanClient,
   Fail2BanClientClosedError,
   Fail2BanConnectionError,
-  unixSocketConnector,
-  type Logger
+  unixSocketConnector
 } from '../src/main/fail2ban/index.ts'
 import { decodeReply, encodeCommand } from '../src/main/fail2ban/pickle.ts'
+import { logRecorder } from './support/log-recorder.ts'
 import { framed, startFakeServer, type FakeReply, type FakeServer } from './support/fake-server.ts'
 
 const ok = (value: Parameters<typeof encodeCommand>[0][number]): Buffer =>
@@ -27,25 +27,6 @@ afterEach(async () => {
   client = fake = undefined
 })
 
-interface Entry {
-  level: string
-  msg: string
-  fields: Record<string, unknown>
-  t: number
-}
-function recorder(): { logger: Logger; entries: Entry[] } {
-  const entries: Entry[] = []
-  const at =
-    (level: string) =>
-    (msg: string, fields: Record<string, unknown> = {}): void => {
-      entries.push({ level, msg, fields, t: performance.now() })
-    }
-  return {
-    entries,
-    logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }
-  }
-}
-
 const commands = (f: FakeServer): unknown[] => f.requests.map((r) => decodeReply(r))
 const errno = (code: string): Error => Object.assign(new Error(`connect ${code}`), { code })
 const settle = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
@@ -55,7 +36,7 @@ describe('nothing runs twice', () => {
     // The server answers, then hangs up at once: the pooled connection is dead, but the client
     // has not read the EOF yet when the next command (same microtask chain) is written.
     fake = await startFakeServer(() => ({ kind: 'bytes-then-close', data: ok('pong') }))
-    const log = recorder()
+    const log = logRecorder()
     client = new Fail2BanClient({ socketPath: fake.socketPath, logger: log.logger })
     await expect(client.send(['ping'])).resolves.toBe('pong')
     await expect(client.send(['ping'])).resolves.toBe('pong')
@@ -194,7 +175,7 @@ describe('connect retries', () => {
   it('counts EAGAIN retries: two failures, then the third attempt connects', async () => {
     fake = await startFakeServer(() => PONG)
     const real = unixSocketConnector(fake.socketPath)
-    const log = recorder()
+    const log = logRecorder()
     let calls = 0
     client = new Fail2BanClient({
       socketPath: fake.socketPath,
