@@ -184,7 +184,7 @@ export class Fail2BanClient {
     }
     this.#live.add(scope)
     try {
-      const release = await this.#sem.acquire(scope)
+      const release = this.#sem.tryAcquire() ?? (await this.#sem.acquire(scope))
       try {
         const started = debug ? now() : 0
         if (debug) this.#log.debug('send', { id, cmd: head, bytes: frame.length })

@@ -2,15 +2,60 @@
  * One command's life span: a deadline on the monotonic clock (performance.now(), immune to
  * wall-clock jumps) started when `send` is called, plus the caller's optional AbortSignal.
  * Whatever the command is waiting on (a semaphore slot, a connect, a back-off, a reply)
- * subscribes with `onEnd` and gives up when the scope ends. One timer per command.
+ * subscribes with `onEnd` and gives up when the scope ends.
+ *
+ * Deadlines share one timer (armed for the earliest one) instead of a setTimeout and
+ * clearTimeout per command: on the ping path that pair was a measurable share of the client's
+ * own cost. The timer is unref'd: a pending command is kept alive by its socket or stream.
  */
 export const now = (): number => performance.now()
+
+/** Timers may fire up to a millisecond early on the loop's coarse clock. */
+const SLACK_MS = 1
+
+class DeadlineTimer {
+  readonly #live = new Set<CommandScope>()
+  #timer: ReturnType<typeof setTimeout> | null = null
+  #armedFor = Infinity
+
+  add(scope: CommandScope): void {
+    this.#live.add(scope)
+    if (scope.deadline < this.#armedFor) this.#arm(scope.deadline)
+  }
+
+  delete(scope: CommandScope): void {
+    this.#live.delete(scope)
+  }
+
+  #arm(at: number): void {
+    if (this.#timer) clearTimeout(this.#timer)
+    this.#armedFor = at
+    this.#timer = setTimeout(() => this.#fire(), Math.max(0, at - now()))
+    this.#timer.unref?.()
+  }
+
+  #fire(): void {
+    this.#timer = null
+    this.#armedFor = Infinity
+    const t = now() + SLACK_MS
+    let next = Infinity
+    for (const scope of [...this.#live]) {
+      if (scope.deadline <= t) {
+        this.#live.delete(scope)
+        scope.expire()
+      } else if (scope.deadline < next) next = scope.deadline
+    }
+    if (next !== Infinity) this.#arm(next)
+  }
+}
+
+const timer = new DeadlineTimer()
 
 export class CommandScope {
   readonly deadline: number
   #ended: Error | null = null
   #listeners: Array<(err: Error) => void> = []
-  #timer: ReturnType<typeof setTimeout> | null = null
+  readonly #onTimeout: () => Error
   readonly #signal: AbortSignal | undefined
   readonly #onAbort: (() => void) | null = null
 
@@ -27,11 +72,12 @@ export class CommandScope {
   ) {
     this.deadline = now() + timeoutMs
     this.#signal = signal
+    this.#onTimeout = onTimeout
     if (signal?.aborted) {
       this.#ended = onAbort(signal.reason)
       return
     }
-    this.#timer = setTimeout(() => this.#end(onTimeout()), Math.max(0, timeoutMs))
+    timer.add(this)
     if (signal) {
       this.#onAbort = () => this.#end(onAbort(signal.reason))
       signal.addEventListener('abort', this.#onAbort, { once: true })
@@ -97,10 +143,14 @@ export class CommandScope {
     })
   }
 
-  /** Frees the timer and the signal listener; call when the command settled. */
+  /** Called by the shared timer once the deadline has passed. */
+  expire(): void {
+    this.#end(this.#onTimeout())
+  }
+
+  /** Frees the deadline and the signal listener; call when the command settled. */
   dispose(): void {
-    if (this.#timer) clearTimeout(this.#timer)
-    this.#timer = null
+    timer.delete(this)
     if (this.#onAbort) this.#signal?.removeEventListener('abort', this.#onAbort)
     this.#listeners.length = 0
   }
@@ -113,8 +163,7 @@ export class CommandScope {
   #end(err: Error): void {
     if (this.#ended) return
     this.#ended = err
-    if (this.#timer) clearTimeout(this.#timer)
-    this.#timer = null
+    timer.delete(this)
     const ls = this.#listeners
     this.#listeners = []
     for (const fn of ls) fn(err)

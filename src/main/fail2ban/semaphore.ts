@@ -39,6 +39,14 @@ export class Semaphore {
     return this.#peak
   }
 
+  /** Takes a slot if one is free (no waiting, no promise): the common case on the hot path. */
+  tryAcquire(): (() => void) | null {
+    if (this.#active >= this.limit) return null
+    this.#active++
+    if (this.#active > this.#peak) this.#peak = this.#active
+    return this.#releaser()
+  }
+
   /**
    * Resolves when a slot is held; call the returned function exactly once to free it.
    * Rejects with the scope's error if the scope ends while waiting (the slot is not taken).
