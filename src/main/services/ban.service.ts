@@ -1,8 +1,14 @@
 /**
  * Bans and unbans in bulk. fail2ban runs ban actions synchronously in its single socket
  * thread, so one command with thousands of IPs blocks every client for seconds; the service
- * sends chunks (large for jails without actions, small for jails whose actions run a firewall
- * command per IP), reports progress after each, and can be cancelled between chunks.
+ * sends chunks, reports progress after each, and can be cancelled between chunks.
+ *
+ * Ban chunks are sized by a time budget measured on the fly: the server's cost per IP varies
+ * by an order of magnitude (no actions or a firewall command per IP, an idle or a loaded
+ * machine), so a fixed count is either too big (the UI's pings wait behind it) or too small
+ * (round trips dominate). Two chunks are kept in flight so the server never idles between
+ * them (the next one is already queued when the current one ends); another client's command
+ * then waits behind at most about two budgets.
  */
 import type { BanProgress } from '../../shared/model.ts'
 import { checkIp } from '../../shared/validation.ts'
@@ -12,10 +18,16 @@ import type { EventSink } from './events.ts'
 export interface BanServiceOptions {
   commands: Fail2BanCommands
   emit: EventSink
-  /** IPs per command for a jail without actions (~40 ms of server time each). Default 500. */
+  /** IPs per unban command for a jail without actions. Default 500. */
   chunkNoAction?: number
-  /** IPs per command for a jail with actions (~40–50 ms each with a shell action). Default 20. */
+  /** IPs per unban command for a jail with actions (~40–50 ms each with a shell action). Default 20. */
   chunkWithActions?: number
+  /** Server time one ban command should take (ms); chunks are sized to it. Default 20. */
+  banBudgetMs?: number
+  /** The first ban chunk, before any cost is measured. Default 50 (5 with actions). */
+  firstBanChunk?: number
+  /** Largest ban chunk. Default 5000. */
+  maxBanChunk?: number
 }
 
 export interface BanOutcome {
@@ -34,7 +46,14 @@ export class BanService {
   #running = new Set<string>()
 
   constructor(opts: BanServiceOptions) {
-    this.#o = { chunkNoAction: 500, chunkWithActions: 20, ...opts }
+    this.#o = {
+      chunkNoAction: 500,
+      chunkWithActions: 20,
+      banBudgetMs: 20,
+      firstBanChunk: 0,
+      maxBanChunk: 5000,
+      ...opts
+    }
   }
 
   /** IPs per command for this jail. */
@@ -49,9 +68,16 @@ export class BanService {
    */
   async ban(jail: string, ips: readonly string[], operationId: string): Promise<BanOutcome> {
     const list = normalize(ips)
-    const size = await this.chunkSizeFor(jail)
-    return this.#chunked(operationId, jail, list, size, (chunk) =>
-      this.#o.commands.banIps(jail, chunk, timeoutFor(chunk.length, size))
+    const actions = (await this.#o.commands.jailActions(jail)).length > 0
+    const sizer = new ChunkSizer(
+      this.#o.banBudgetMs,
+      this.#o.firstBanChunk || (actions ? 5 : 50),
+      this.#o.maxBanChunk
+    )
+    return this.#chunked(operationId, jail, list, sizer, (chunk) =>
+      this.#o.commands.banIps(jail, chunk, {
+        timeoutMs: Math.max(10_000, chunk.length * (actions ? 200 : 1))
+      })
     )
   }
 
@@ -86,28 +112,86 @@ export class BanService {
     operationId: string,
     jail: string,
     list: string[],
-    size: number,
+    sizer: ChunkSizer,
     send: (chunk: string[]) => Promise<number>
   ): Promise<BanOutcome> {
     if (this.#running.has(operationId))
       throw new Fail2BanArgumentError(`operation ${operationId} is already running`)
     this.#running.add(operationId)
     const progress: BanProgress = { operationId, jail, done: 0, total: list.length, newlyBanned: 0 }
+    const outcome = (cancelled: boolean): BanOutcome => ({
+      newlyBanned: progress.newlyBanned,
+      submitted: progress.done,
+      cancelled
+    })
+    // At most two chunks in flight, settled in order. `ended`: when the previous chunk's reply
+    // came, i.e. when the server started on the next one if it was already queued.
+    const pending: { chunk: string[]; sentAt: number; reply: Promise<number> }[] = []
+    let ended = performance.now()
+    const settle = async (): Promise<void> => {
+      const f = pending[0]!
+      const n = await f.reply
+      pending.shift()
+      const now = performance.now()
+      sizer.observe(f.chunk.length, now - Math.max(ended, f.sentAt))
+      ended = now
+      progress.newlyBanned += n
+      progress.done += f.chunk.length
+      this.#o.emit('banProgress', { ...progress })
+    }
     try {
       this.#o.emit('banProgress', { ...progress })
-      for (let i = 0; i < list.length; i += size) {
-        if (this.#cancelled.has(operationId))
-          return { newlyBanned: progress.newlyBanned, submitted: progress.done, cancelled: true }
-        const chunk = list.slice(i, i + size)
-        progress.newlyBanned += await send(chunk)
-        progress.done += chunk.length
-        this.#o.emit('banProgress', { ...progress })
+      let i = 0
+      while (i < list.length && !this.#cancelled.has(operationId)) {
+        const chunk = list.slice(i, i + sizer.next())
+        i += chunk.length
+        const reply = send(chunk)
+        // Observed in order by settle(); until then a failure must not go unhandled.
+        reply.catch(() => undefined)
+        pending.push({ chunk, sentAt: performance.now(), reply })
+        if (pending.length >= 2) await settle()
       }
-      return { newlyBanned: progress.newlyBanned, submitted: progress.done, cancelled: false }
+      while (pending.length > 0) await settle()
+      return outcome(this.#cancelled.has(operationId))
+    } catch (err) {
+      // The other chunk may still run: wait for it, so no command outlives the call.
+      await Promise.allSettled(pending.map((f) => f.reply))
+      throw err
     } finally {
       this.#running.delete(operationId)
       this.#cancelled.delete(operationId)
     }
+  }
+}
+
+/**
+ * Picks chunk sizes so one command takes about `budgetMs` of server time: the cost per IP is
+ * measured from each chunk (smoothed, so one slow chunk does not collapse the size).
+ */
+export class ChunkSizer {
+  #msPerIp: number | null = null
+  #size: number
+  readonly #budgetMs: number
+  readonly #max: number
+
+  constructor(budgetMs: number, first: number, max: number) {
+    this.#budgetMs = budgetMs
+    this.#size = Math.max(1, Math.min(first, max))
+    this.#max = max
+  }
+
+  next(): number {
+    return this.#size
+  }
+
+  /** One chunk of `n` IPs took `ms` (its server time, as seen from here). */
+  observe(n: number, ms: number): void {
+    if (n <= 0 || !(ms >= 0)) return
+    const perIp = Math.max(ms, 0.01) / n
+    this.#msPerIp = this.#msPerIp === null ? perIp : 0.5 * this.#msPerIp + 0.5 * perIp
+    const ideal = Math.floor(this.#budgetMs / this.#msPerIp)
+    // Grow at most 4× per chunk: the first measurements are the noisiest.
+    this.#size = Math.max(1, Math.min(this.#max, ideal, this.#size * 4))
   }
 }
 
