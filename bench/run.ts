@@ -14,12 +14,14 @@
  * its figures mean nothing.
  */
 import { execFile } from 'node:child_process'
+import { createConnection } from 'node:net'
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { Fail2BanClient, Fail2BanCommands, type Logger } from '../src/main/fail2ban/index.ts'
-import { decodeReply } from '../src/main/fail2ban/pickle.ts'
+import { CLOSE_FRAME, END_MARKER_BYTES, frameRequest } from '../src/main/fail2ban/framing.ts'
+import { decodeReply, encodeCommand } from '../src/main/fail2ban/pickle.ts'
 import { BanService } from '../src/main/services/ban.service.ts'
 import { startTestServer, type TestServer } from '../test/support/f2b-server.ts'
 import { benchRender } from './render.ts'
@@ -142,20 +144,32 @@ async function timed<T>(fn: () => Promise<T>): Promise<number> {
 async function benchPing(server: TestServer): Promise<void> {
   const client = new Fail2BanClient({ socketPath: server.socketPath })
   for (let i = 0; i < 200; i++) await client.send(['ping'])
+  // The floor: the same ping on a bare Node socket, no client code (write, wait for 'data').
+  const raw = await rawPinger(server.socketPath)
+  for (let i = 0; i < 200; i++) await raw.ping()
   const before = load1()
   const ours: number[] = []
   const python: number[] = []
+  const bare: number[] = []
   const p50s: number[] = []
   const p95s: number[] = []
+  const floor: number[] = []
   for (let r = 0; r < N.rounds; r++) {
     const mine: number[] = []
-    for (let i = 0; i < N.pings; i++) mine.push(await timed(() => client.send(['ping'])))
+    const rawTimes: number[] = []
+    for (let i = 0; i < N.pings; i++) {
+      mine.push(await timed(() => client.send(['ping'])))
+      rawTimes.push(await timed(() => raw.ping()))
+    }
     const theirs = await py('ping', server.socketPath, String(N.pings))
     p50s.push(median(mine) / median(theirs))
     p95s.push(pct(mine, 95) / pct(theirs, 95))
+    floor.push(median(mine) / median(rawTimes))
     ours.push(...mine)
     python.push(...theirs)
+    bare.push(...rawTimes)
   }
+  raw.close()
   await client.close()
   const load = { before, after: load1() }
   const cli: number[] = []
@@ -181,12 +195,44 @@ async function benchPing(server: TestServer): Promise<void> {
     results.ping_p95_ratio_vs_python!,
     p95
   )
+  const overhead = ratioFigure('ping_p50_ratio_vs_bare_node_socket', floor, load)
+  row(
+    `ping p50 vs a bare Node socket (the event-loop floor)`,
+    fmt(median(ours)),
+    fmt(median(bare)),
+    results.ping_p50_ratio_vs_bare_node_socket!,
+    overhead
+  )
   row(
     `ping p50 vs fail2ban-client CLI (${N.cliPings}×)`,
     fmt(median(ours)),
     fmt(median(cli)),
     results.ping_p50_ratio_vs_cli
   )
+}
+
+/** A bare Node Unix-socket ping: one prebuilt frame, resolved on the reply's end marker. */
+async function rawPinger(socketPath: string): Promise<{ ping(): Promise<void>; close(): void }> {
+  const frame = frameRequest(encodeCommand(['ping']))
+  const sock = createConnection({ path: socketPath })
+  await new Promise<void>((res, rej) => sock.once('connect', res).once('error', rej))
+  let done: () => void = () => undefined
+  let got: Buffer = Buffer.alloc(0)
+  sock.on('data', (chunk: Buffer) => {
+    got = got.length ? Buffer.concat([got, chunk]) : chunk
+    if (got.subarray(-END_MARKER_BYTES.length).equals(END_MARKER_BYTES)) {
+      got = Buffer.alloc(0)
+      done()
+    }
+  })
+  return {
+    ping: () =>
+      new Promise<void>((res) => {
+        done = res
+        sock.write(frame)
+      }),
+    close: () => sock.end(CLOSE_FRAME)
+  }
 }
 
 async function benchBanlist(server: TestServer, size: number, key: string): Promise<void> {

@@ -410,9 +410,9 @@ function midReply(where: string, received: number): string | undefined {
 
 /** Interprets a decoded reply: `(0, value)`, `(1, exception)` or a bare `'ERROR: …'`. */
 function unwrap(reply: unknown, tokens: readonly CommandArg[]): unknown {
+  if (Array.isArray(reply) && reply.length === 2 && reply[0] === 0) return reply[1]
   const cmd = tokens.slice(0, 3).map(String)
-  if (Array.isArray(reply) && reply.length === 2 && (reply[0] === 0 || reply[0] === 1)) {
-    if (reply[0] === 0) return reply[1]
+  if (Array.isArray(reply) && reply.length === 2 && reply[0] === 1) {
     const exc = reply[1]
     if (isPyException(exc)) throw new Fail2BanCommandError(exc.className, exc.message, cmd)
     throw new Fail2BanCommandError('unknown', String(exc), cmd)
@@ -428,19 +428,23 @@ function checkTokens(tokens: readonly CommandArg[]): void {
   if (!Array.isArray(tokens) || tokens.length === 0) {
     throw new Fail2BanArgumentError('a command is a non-empty list of arguments')
   }
-  const visit = (t: CommandArg): void => {
-    if (typeof t === 'string') {
+  for (const t of tokens) checkToken(t)
+}
+
+function checkToken(t: CommandArg): void {
+  if (typeof t === 'string') {
+    // Both markers start with '<F2B_': one search rules out the common case.
+    if (t.includes('<F2B_')) {
       for (const m of MARKERS) {
         if (t.includes(m))
           throw new Fail2BanArgumentError(
             `argument contains fail2ban's framing marker ${m}; nothing was sent`
           )
       }
-    } else if (Array.isArray(t)) {
-      for (const x of t as readonly CommandArg[]) visit(x)
     }
+  } else if (Array.isArray(t)) {
+    for (const x of t as readonly CommandArg[]) checkToken(x)
   }
-  for (const t of tokens) visit(t)
 }
 
 function describe(tokens: readonly CommandArg[]): string {
