@@ -65,7 +65,7 @@ describe('ban chunks sized by a time budget', () => {
     s.observe(50, 5)
     s.observe(200, 20)
     expect(s.next()).toBe(200)
-    for (let i = 0; i < 6; i++) s.observe(s.next(), s.next() * 2)
+    for (let i = 0; i < 20; i++) s.observe(s.next(), s.next() * 2)
     expect(s.next()).toBeLessThanOrEqual(12)
     expect(s.next()).toBeGreaterThanOrEqual(8)
   })

@@ -165,11 +165,14 @@ export class BanService {
 }
 
 /**
- * Picks chunk sizes so one command takes about `budgetMs` of server time: the cost per IP is
- * measured from each chunk (smoothed, so one slow chunk does not collapse the size).
+ * Picks chunk sizes so one command takes about `budgetMs` of server time. The cost per IP is
+ * total time over total IPs of the recent chunks (decaying sums): with two chunks in flight
+ * one reply often comes right after the other, so a single chunk's time says little, and a
+ * short stall of this process must not collapse the size.
  */
 export class ChunkSizer {
-  #msPerIp: number | null = null
+  #ms = 0
+  #ips = 0
   #size: number
   readonly #budgetMs: number
   readonly #max: number
@@ -184,16 +187,20 @@ export class ChunkSizer {
     return this.#size
   }
 
-  /** One chunk of `n` IPs took `ms` (its server time, as seen from here). */
+  /** One chunk of `n` IPs took `ms` (since the previous reply, or since it was sent). */
   observe(n: number, ms: number): void {
     if (n <= 0 || !(ms >= 0)) return
-    const perIp = Math.max(ms, 0.01) / n
-    this.#msPerIp = this.#msPerIp === null ? perIp : 0.5 * this.#msPerIp + 0.5 * perIp
-    const ideal = Math.floor(this.#budgetMs / this.#msPerIp)
+    this.#ms = DECAY * this.#ms + ms
+    this.#ips = DECAY * this.#ips + n
+    const perIp = Math.max(this.#ms, 0.01) / this.#ips
+    const ideal = Math.floor(this.#budgetMs / perIp)
     // Grow at most 4× per chunk: the first measurements are the noisiest.
     this.#size = Math.max(1, Math.min(this.#max, ideal, this.#size * 4))
   }
 }
+
+/** Weight of the past in the cost estimate (about the last five chunks count). */
+const DECAY = 0.8
 
 /** Validates and de-duplicates; refuses the whole list on the first invalid entry. */
 function normalize(ips: readonly string[]): string[] {
