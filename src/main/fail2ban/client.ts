@@ -83,6 +83,8 @@ export const READ_ONLY_COMMANDS: ReadonlySet<string> = new Set([
   'banned'
 ])
 const MAX_REOPEN_BACKOFF_MS = 30_000
+/** A stream that lived this long ended normally; a shorter life backs the next open off. */
+const STABLE_STREAM_MS = 10_000
 
 /** A client for one fail2ban server. Safe to share; `close()` when done. */
 export class Fail2BanClient {
@@ -113,6 +115,7 @@ export class Fail2BanClient {
   #openFailures = 0
   #nextOpenAt = 0
   #lastStreamError: Error | null = null
+  #openedAt = 0
 
   constructor(opts: Fail2BanClientOptions) {
     this.#stream = opts.stream ?? null
@@ -182,6 +185,11 @@ export class Fail2BanClient {
         waiting: this.#sem.waiting + 1
       })
     }
+    if (scope.ended) {
+      // Aborted before the call: nothing to wait for, nothing sent.
+      scope.dispose()
+      throw scope.ended
+    }
     this.#live.add(scope)
     try {
       const release = this.#sem.tryAcquire() ?? (await this.#sem.acquire(scope))
@@ -250,7 +258,12 @@ export class Fail2BanClient {
       if (this.#closed) throw new Fail2BanClientClosedError(this.socketPath)
       let conn = this.#takeIdle()
       const reused = conn !== undefined
-      conn ??= new Connection(await this.#connect(scope), this.#error, this.#maxReplyBytes)
+      // Raced: a deadline must also cut the wait behind other commands' connects.
+      conn ??= new Connection(
+        await scope.race(this.#connect(scope), (late) => late.destroy()),
+        this.#error,
+        this.#maxReplyBytes
+      )
       if (this.#closed) {
         conn.destroy()
         throw new Fail2BanClientClosedError(this.socketPath)
@@ -366,15 +379,12 @@ export class Fail2BanClient {
       const conn = new Connection(duplex, this.#error, this.#maxReplyBytes, true)
       conn.onDeath = () => this.#streamDied(conn)
       this.#streamConn = conn
-      this.#openFailures = 0
+      this.#openedAt = now()
       this.#lastStreamError = null
       return conn
     } catch (err) {
       if (err instanceof Fail2BanClientClosedError) throw err
-      this.#openFailures++
-      this.#nextOpenAt =
-        now() +
-        Math.min(MAX_REOPEN_BACKOFF_MS, (t.reopenBackoffMs ?? 1000) * 2 ** (this.#openFailures - 1))
+      this.#backOff()
       const e =
         err instanceof Fail2BanConnectionError
           ? err
@@ -389,11 +399,22 @@ export class Fail2BanClient {
     }
   }
 
+  /** Delays the next automatic open, doubling per failure in a row. */
+  #backOff(): void {
+    this.#openFailures++
+    const first = this.#stream!.reopenBackoffMs ?? 1000
+    this.#nextOpenAt =
+      now() + Math.min(MAX_REOPEN_BACKOFF_MS, first * 2 ** (this.#openFailures - 1))
+  }
+
   #streamDied(conn: Connection): void {
     if (this.#streamConn !== conn) return
     this.#streamConn = null
     if (this.#closed) return
     const t = this.#stream!
+    // A stream that dies soon after it opened counts as a failed open: no tight re-open loop.
+    if (now() - this.#openedAt < STABLE_STREAM_MS) this.#backOff()
+    else this.#openFailures = 0
     this.#lastStreamError = new Fail2BanTransportError(
       t.autoReopen ? 'ECLOSED' : 'EREOPEN',
       t.description

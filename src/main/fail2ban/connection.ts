@@ -83,6 +83,7 @@ export class Connection {
 
   /** Writes one framed request and resolves with the decoded reply. */
   request(frame: Buffer, scope: CommandScope): Promise<Exchange> {
+    if (scope.ended) return Promise.reject(scope.ended)
     if (this.dead) {
       const err = this.#error('ECLOSED', 0)
       undelivered.add(err)
