@@ -145,14 +145,23 @@ describe('deadlines and aborts', () => {
     expect(commands(fake)).toEqual([['get', 'sshd', 'banip'], ['ping']])
   })
 
-  it('a signal aborted before send sends nothing', async () => {
+  it('a signal aborted before send sends nothing and keeps the pooled connection', async () => {
     fake = await startFakeServer(() => PONG)
     client = new Fail2BanClient({ socketPath: fake.socketPath })
     const err = await client
       .send(['ping'], { signal: AbortSignal.abort() })
       .catch((e: unknown) => e)
     expect(err).toBeInstanceOf(Fail2BanAbortError)
+    expect(err).toMatchObject({ sent: false })
     expect(fake.connections).toBe(0)
+    await client.send(['ping'])
+    const again = await client
+      .send(['set', 'sshd', 'banip', '192.0.2.3'], { signal: AbortSignal.abort() })
+      .catch((e: unknown) => e)
+    expect(again).toMatchObject({ name: 'AbortError', sent: false })
+    await client.send(['ping'])
+    expect(commands(fake)).toEqual([['ping'], ['ping']])
+    expect(fake.connections).toBe(1)
   })
 })
 

@@ -179,6 +179,25 @@ describe('stream mode, fake helper', () => {
     expect(opens()).toBe(2)
   })
 
+  it('with autoReopen, a stream that dies soon after opening is re-opened only after a back-off', async () => {
+    const { client, helpers, opens } = streamClient({ autoReopen: true, reopenBackoffMs: 150 })
+    current = client
+    const first = client.send(['ping'])
+    while ((helpers[0]?.requests.length ?? 0) < 1) await settle(5)
+    helpers[0]!.reply(ok('pong'))
+    await first
+    helpers[0]!.exit()
+    await settle(10)
+    await expect(client.send(['ping'])).rejects.toMatchObject({ code: 'ECLOSED' })
+    expect(opens()).toBe(1)
+    await settle(200)
+    const again = client.send(['ping'])
+    while ((helpers[1]?.requests.length ?? 0) < 1) await settle(5)
+    helpers[1]!.reply(ok('pong'))
+    await expect(again).resolves.toBe('pong')
+    expect(opens()).toBe(2)
+  })
+
   it('bytes nobody asked for kill the stream (out of step)', async () => {
     const { client, helpers } = streamClient()
     current = client
