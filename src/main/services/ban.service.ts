@@ -22,7 +22,7 @@ export interface BanServiceOptions {
   chunkNoAction?: number
   /** IPs per unban command for a jail with actions (~40–50 ms each with a shell action). Default 20. */
   chunkWithActions?: number
-  /** Server time one ban command should take (ms); chunks are sized to it. Default 15. */
+  /** Server time one ban command should take (ms); chunks are sized to it. Default 20. */
   banBudgetMs?: number
   /** The first ban chunk, before any cost is measured. Default 50 (5 with actions). */
   firstBanChunk?: number
@@ -49,7 +49,7 @@ export class BanService {
     this.#o = {
       chunkNoAction: 500,
       chunkWithActions: 20,
-      banBudgetMs: 15,
+      banBudgetMs: 20,
       firstBanChunk: 0,
       maxBanChunk: 5000,
       ...opts
