@@ -2,8 +2,12 @@
  * Fail2BanClient against a private real fail2ban-server: connection handling, concurrency,
  * timeouts, errors, restarts.
  */
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { build } from 'rolldown'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   Fail2BanClient,
@@ -114,25 +118,72 @@ describe('Fail2BanClient on a real server', () => {
     await c.close()
   })
 
-  it('reports EACCES to a non-root user with a message about root-only sockets', async () => {
+  it('reports EACCES to a non-root user with a message about root-only sockets', async (ctx) => {
     if (process.getuid?.() !== 0) {
-      console.log('skipped: needs root to run a child as user nobody (65534)')
-      return
+      console.log('skipped: needs root to run the probe as user nobody (65534)')
+      ctx.skip()
     }
-    const script = fileURLToPath(new URL('./support/eacces-probe.ts', import.meta.url))
+    // The probe runs as nobody, who may not be able to read this checkout (a clone under /root
+    // or a 0700 temp dir): bundle it, and use a node binary nobody can execute, in a temp dir
+    // whose every parent nobody can traverse.
+    const probe = await bundleProbeForNobody()
     const out = await new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, [script, server.socketPath], { uid: 65534, gid: 65534 })
+      const child = spawn(probe.node, [probe.script, server.socketPath], {
+        uid: NOBODY,
+        gid: NOBODY,
+        cwd: probe.dir
+      })
       let text = ''
       child.stdout.on('data', (d: Buffer) => (text += d.toString()))
       child.stderr.on('data', (d: Buffer) => (text += d.toString()))
       child.on('error', reject)
       child.on('close', () => resolve(text))
-    })
+    }).finally(() => rmSync(probe.dir, { recursive: true, force: true }))
     const result = JSON.parse(out.trim().split('\n').pop()!) as { code: string; message: string }
     expect(result.code).toBe('EACCES')
     expect(result.message).toMatch(/root-only/)
   })
 })
+
+const NOBODY = 65534
+
+/** True when user nobody can traverse every directory above `path` (and `path` itself). */
+function nobodyCanReach(path: string): boolean {
+  for (let p = resolve(path); ; p = dirname(p)) {
+    if ((statSync(p).mode & 0o001) === 0) return false
+    if (p === dirname(p)) return true
+  }
+}
+
+/** Runs `file -e 0` as nobody: can nobody execute this node binary? */
+function nobodyCanRun(file: string): boolean {
+  return spawnSync(file, ['-e', '0'], { uid: NOBODY, gid: NOBODY }).status === 0
+}
+
+/** The probe bundled into one file in a temp dir nobody can reach, plus a node it can run. */
+async function bundleProbeForNobody(): Promise<{ dir: string; script: string; node: string }> {
+  const base = [tmpdir(), '/tmp', '/var/tmp', '/dev/shm'].find(
+    (d) => existsSync(d) && nobodyCanReach(d)
+  )
+  if (!base) throw new Error('no temp dir that user nobody can traverse')
+  const dir = mkdtempSync(join(base, 'bangui-eacces-'))
+  chmodSync(dir, 0o755)
+  const script = join(dir, 'eacces-probe.mjs')
+  await build({
+    input: fileURLToPath(new URL('./support/eacces-probe.ts', import.meta.url)),
+    platform: 'node',
+    logLevel: 'silent',
+    output: { file: script, format: 'esm' }
+  })
+  chmodSync(script, 0o644)
+  let node = [process.execPath, '/usr/bin/node'].find((f) => existsSync(f) && nobodyCanRun(f))
+  if (!node) {
+    node = join(dir, 'node')
+    copyFileSync(process.execPath, node)
+    chmodSync(node, 0o755)
+  }
+  return { dir, script, node }
+}
 
 /** Restarts on the same dir and socket (the test server object keeps its paths). */
 async function startTestServerAt(s: TestServer): Promise<TestServer> {

@@ -1,7 +1,8 @@
 /**
  * A scripted Unix-socket server for what a real fail2ban-server cannot do on demand: send
  * garbage, truncated or oversized replies, never answer, close mid-reply, answer a bare
- * 'ERROR: …' string. Each accepted request is recorded, raw.
+ * 'ERROR: …' string, read a request and close without answering. Each accepted request is
+ * recorded, raw.
  */
 import net from 'node:net'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -16,6 +17,8 @@ export type FakeReply =
   | { kind: 'silent' }
   | { kind: 'close' }
   | { kind: 'partial-then-close'; data: Buffer }
+  /** Answers, then closes at once: the client's pooled connection is dead before it knows. */
+  | { kind: 'bytes-then-close'; data: Buffer }
 
 export interface FakeServer {
   socketPath: string
@@ -77,6 +80,10 @@ function act(sock: net.Socket, reply: FakeReply): void {
       return
     case 'partial-then-close':
       sock.write(reply.data, () => sock.destroy())
+      return
+    case 'bytes-then-close':
+      sock.write(reply.data)
+      sock.destroy()
       return
     case 'bytes': {
       const size = reply.chunkSize ?? reply.data.length

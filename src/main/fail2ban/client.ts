@@ -2,32 +2,45 @@
  * Fail2BanClient: sends command lists to fail2ban-server and returns the reply values.
  *
  * - at most `maxInFlight` commands at once (a semaphore; waiting is logged at debug);
- * - idle connections are kept and reused (fail2ban answers in order on one connection and a new
- *   connection costs a round trip of the server's accept loop); a reused connection that the
- *   server closed meanwhile is replaced once, before any reply byte, so nothing runs twice;
- * - connects are made one at a time: the server's listen backlog is 1, and parallel connects from
- *   Node fail with EAGAIN; EAGAIN, ECONNREFUSED and ENOBUFS are retried (3 attempts, 150 ms
- *   doubling, with jitter), ENOENT and EACCES fail at once;
- * - one deadline per command covers connect, retries, write and read;
- * - arguments are checked (end/close markers, types) before anything is sent.
+ * - one deadline per command, on the monotonic clock, starting when `send` is called: it covers
+ *   the wait for a slot, connect, retries, write and read; an AbortSignal ends it early;
+ * - nothing runs twice: a command is re-sent only if it is read-only (READ_ONLY) and the server
+ *   provably never read it (the reused connection was already dead, or the write failed with
+ *   EPIPE before any reply byte); a write command is never re-sent;
+ * - `close()` rejects every command in flight or waiting; nothing connects or sends after it.
+ *
+ * Two transports (see connector.ts):
+ * - per connection (default, the local socket): idle connections are kept and reused (fail2ban
+ *   answers in order on one connection and a new one costs a round trip of the server's accept
+ *   loop); connects are made one at a time because the server's listen backlog is 1 and parallel
+ *   connects from Node fail with EAGAIN; EAGAIN, ECONNREFUSED and ENOBUFS are retried
+ *   (`attempts`, `backoffMs` doubling, with jitter), ENOENT and EACCES fail at once;
+ * - stream (`stream`, the privileged helper): one long-lived pipelined duplex.
+ *
+ * Arguments are checked (end/close markers, types, size) before anything is sent.
  */
 import type { Duplex } from 'node:stream'
-import { type Connector, unixSocketConnector } from './connector.ts'
+import { Connection, type ErrorFactory, type Exchange, isUndelivered } from './connection.ts'
+import { type Connector, type StreamTransport, unixSocketConnector } from './connector.ts'
+import { CommandScope, now } from './deadline.ts'
 import {
+  Fail2BanAbortError,
   Fail2BanArgumentError,
+  Fail2BanClientClosedError,
   Fail2BanCommandError,
   Fail2BanConnectionError,
-  Fail2BanProtocolError
+  Fail2BanProtocolError,
+  Fail2BanTransportError
 } from './errors.ts'
-import { Connection, type Exchange } from './connection.ts'
 import { DEFAULT_MAX_REPLY_BYTES, frameRequest } from './framing.ts'
 import { silentLogger, type Logger } from './log.ts'
 import { type CommandArg, encodeCommand, isPyException } from './pickle.ts'
 import { Semaphore } from './semaphore.ts'
 
 export interface Fail2BanClientOptions {
-  socketPath: string
-  /** Per-command deadline, connect and retries included. Default 5000 ms. */
+  /** The server's Unix socket. Required unless `stream` is given. */
+  socketPath?: string
+  /** Per-command deadline from the call of `send`, slot wait and retries included. 5000 ms. */
   timeoutMs?: number
   /** Commands in flight at once. Default 10. */
   maxInFlight?: number
@@ -35,26 +48,45 @@ export interface Fail2BanClientOptions {
   maxReplyBytes?: number
   /** Largest encoded request. Default 16 MiB. */
   maxRequestBytes?: number
-  /** Connection attempts on transient errors. Default 3. */
+  /** Connection attempts on transient errors (per-connection mode). Default 3. */
   attempts?: number
   /** First back-off delay, doubled per attempt. Default 150 ms. */
   backoffMs?: number
   /** Keep idle connections for reuse. Default true. */
   reuseConnections?: boolean
-  /** Transport; default: the Unix socket at `socketPath`. */
+  /** Per-connection transport; default: the Unix socket at `socketPath`. */
   connector?: Connector
+  /** Stream transport (one long-lived pipelined duplex); replaces `connector`. */
+  stream?: StreamTransport
   logger?: Logger
 }
 
 export interface SendOptions {
+  /** Deadline for this command, from the call of `send`. Default: the client's `timeoutMs`. */
   timeoutMs?: number
+  /** Aborts the command: it rejects with Fail2BanAbortError (and, if sent, its reply is dropped). */
+  signal?: AbortSignal
 }
 
 const RETRYABLE = new Set(['EAGAIN', 'ECONNREFUSED', 'ENOBUFS'])
 const MARKERS = ['<F2B_END_COMMAND>', '<F2B_CLOSE_COMMAND>']
+/**
+ * Commands that change nothing on the server (first token): the only ones that may be re-sent
+ * after an undelivered write. An explicit allow-list: a command missing here is never re-sent.
+ */
+export const READ_ONLY_COMMANDS: ReadonlySet<string> = new Set([
+  'ping',
+  'echo',
+  'version',
+  'status',
+  'get',
+  'banned'
+])
+const MAX_REOPEN_BACKOFF_MS = 30_000
 
 /** A client for one fail2ban server. Safe to share; `close()` when done. */
 export class Fail2BanClient {
+  /** The socket path, or in stream mode the transport's description. */
   readonly socketPath: string
   readonly timeoutMs: number
   readonly maxInFlight: number
@@ -64,16 +96,29 @@ export class Fail2BanClient {
   readonly #backoffMs: number
   readonly #reuse: boolean
   readonly #connector: Connector
+  readonly #stream: StreamTransport | null
   readonly #log: Logger
   readonly #sem: Semaphore
+  readonly #error: ErrorFactory
   #idle: Connection[] = []
   #busy = new Set<Connection>()
+  #live = new Set<CommandScope>()
   #connectQueue: Promise<unknown> = Promise.resolve()
   #closed = false
   #nextId = 1
+  // Stream mode.
+  #streamConn: Connection | null = null
+  #opening: Promise<Connection> | null = null
+  #mayOpen = true
+  #openFailures = 0
+  #nextOpenAt = 0
+  #lastStreamError: Error | null = null
 
   constructor(opts: Fail2BanClientOptions) {
-    this.socketPath = opts.socketPath
+    this.#stream = opts.stream ?? null
+    const where = opts.socketPath ?? this.#stream?.description
+    if (!where) throw new Fail2BanArgumentError('Fail2BanClient needs a socketPath or a stream')
+    this.socketPath = where
     this.timeoutMs = opts.timeoutMs ?? 5000
     this.maxInFlight = opts.maxInFlight ?? 10
     this.#maxReplyBytes = opts.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES
@@ -81,9 +126,20 @@ export class Fail2BanClient {
     this.#attempts = opts.attempts ?? 3
     this.#backoffMs = opts.backoffMs ?? 150
     this.#reuse = opts.reuseConnections ?? true
-    this.#connector = opts.connector ?? unixSocketConnector(opts.socketPath)
+    this.#connector = opts.connector ?? unixSocketConnector(where)
     this.#log = opts.logger ?? silentLogger
     this.#sem = new Semaphore(this.maxInFlight)
+    this.#error = this.#stream
+      ? (code, bytes) =>
+          new Fail2BanTransportError(
+            code,
+            where,
+            bytes > 0
+              ? `${where} ended in the middle of a reply (${bytes} bytes received): fail2ban or the helper may have stopped.`
+              : undefined,
+            bytes
+          )
+      : (code, bytes) => new Fail2BanConnectionError(code, where, midReply(where, bytes), bytes)
   }
 
   /** Highest number of commands that were in flight at once. */
@@ -93,12 +149,12 @@ export class Fail2BanClient {
 
   /**
    * Sends one command and resolves with the value of its `(0, value)` reply.
-   * Rejects with Fail2BanCommandError, Fail2BanConnectionError, Fail2BanProtocolError or
-   * Fail2BanArgumentError (nothing sent).
+   * Rejects with Fail2BanCommandError, Fail2BanConnectionError (Fail2BanTransportError in
+   * stream mode, Fail2BanClientClosedError after close), Fail2BanProtocolError,
+   * Fail2BanAbortError or Fail2BanArgumentError (nothing sent).
    */
   async send(tokens: readonly CommandArg[], opts: SendOptions = {}): Promise<unknown> {
-    if (this.#closed)
-      throw new Fail2BanConnectionError('ECLOSED', this.socketPath, 'the client is closed')
+    if (this.#closed) throw new Fail2BanClientClosedError(this.socketPath)
     checkTokens(tokens)
     const payload = encodeCommand(tokens)
     if (payload.length > this.#maxRequestBytes) {
@@ -107,6 +163,13 @@ export class Fail2BanClient {
       )
     }
     const frame = frameRequest(payload)
+    const sent = { yes: false }
+    const scope = new CommandScope(
+      opts.timeoutMs ?? this.timeoutMs,
+      opts.signal,
+      () => this.#error('ETIMEDOUT', 0),
+      (reason) => new Fail2BanAbortError(sent.yes, reason)
+    )
     // Log fields are built only when someone listens: this is the hot path of every command.
     const debug = this.#log !== silentLogger
     const id = this.#nextId++
@@ -119,17 +182,24 @@ export class Fail2BanClient {
         waiting: this.#sem.waiting + 1
       })
     }
-    const release = await this.#sem.acquire()
-    const started = debug ? performance.now() : 0
-    const deadline = Date.now() + (opts.timeoutMs ?? this.timeoutMs)
+    this.#live.add(scope)
     try {
-      if (debug) this.#log.debug('send', { id, cmd: head, bytes: frame.length })
-      const { reply, bytes } = await this.#exchange(frame, deadline)
-      if (debug)
-        this.#log.debug('receive', { id, cmd: head, bytes, ms: round(performance.now() - started) })
-      return unwrap(reply, tokens)
+      const release = await this.#sem.acquire(scope)
+      try {
+        const started = debug ? now() : 0
+        if (debug) this.#log.debug('send', { id, cmd: head, bytes: frame.length })
+        const readOnly = READ_ONLY_COMMANDS.has(String(tokens[0]))
+        const { reply, bytes } = this.#stream
+          ? await this.#exchangeStream(frame, scope, sent)
+          : await this.#exchange(frame, scope, sent, readOnly)
+        if (debug) this.#log.debug('receive', { id, cmd: head, bytes, ms: round(now() - started) })
+        return unwrap(reply, tokens)
+      } finally {
+        release()
+      }
     } finally {
-      release()
+      this.#live.delete(scope)
+      scope.dispose()
     }
   }
 
@@ -142,43 +212,74 @@ export class Fail2BanClient {
     }
   }
 
-  /** Says goodbye on idle connections and refuses further commands. */
+  /**
+   * Stream mode: allows one more open after the stream died (the user asked to retry).
+   * Without `autoReopen` the client never re-opens on its own.
+   */
+  reopen(): void {
+    this.#mayOpen = true
+    this.#nextOpenAt = 0
+  }
+
+  /**
+   * Refuses further commands, rejects every command in flight or waiting for a slot with
+   * Fail2BanClientClosedError, and ends the connections (politely where idle).
+   */
   async close(): Promise<void> {
+    if (this.#closed) return
     this.#closed = true
+    const closedErr = new Fail2BanClientClosedError(this.socketPath)
+    for (const scope of [...this.#live]) scope.end(closedErr)
     const idle = this.#idle
     this.#idle = []
     for (const conn of idle) conn.goodbye()
-    for (const conn of this.#busy) conn.destroy()
+    for (const conn of this.#busy) conn.destroy(closedErr)
     this.#busy.clear()
+    this.#streamConn?.goodbye()
+    this.#streamConn = null
   }
 
   /** Sends one framed request on a pooled or new connection and reads its reply. */
-  async #exchange(frame: Buffer, deadline: number): Promise<Exchange> {
-    for (;;) {
-      const reused = this.#idle.pop()
-      const conn =
-        reused ??
-        new Connection(await this.#connect(deadline), this.socketPath, this.#maxReplyBytes)
+  async #exchange(
+    frame: Buffer,
+    scope: CommandScope,
+    sent: { yes: boolean },
+    readOnly: boolean
+  ): Promise<Exchange> {
+    for (let resend = false; ; resend = true) {
+      if (this.#closed) throw new Fail2BanClientClosedError(this.socketPath)
+      let conn = this.#takeIdle()
+      const reused = conn !== undefined
+      conn ??= new Connection(await this.#connect(scope), this.#error, this.#maxReplyBytes)
+      if (this.#closed) {
+        conn.destroy()
+        throw new Fail2BanClientClosedError(this.socketPath)
+      }
       this.#busy.add(conn)
       try {
-        const result = await conn.request(frame, deadline)
+        sent.yes = true
+        const result = await conn.request(frame, scope)
         this.#busy.delete(conn)
         this.#park(conn)
         return result
       } catch (err) {
         this.#busy.delete(conn)
         conn.destroy()
-        // A pooled connection the server closed while idle: nothing was processed, so one
-        // retry on a fresh connection cannot run the command twice.
-        const stale =
-          reused !== undefined &&
-          err instanceof Fail2BanConnectionError &&
-          err.bytesReceived === 0 &&
-          ['ECLOSED', 'ECONNRESET', 'EPIPE'].includes(err.code)
-        if (!stale) throw err
-        this.#log.debug('reused connection was closed by the server; reconnecting')
+        if (this.#closed) throw new Fail2BanClientClosedError(this.socketPath)
+        // Only a read-only command the server provably never read, once, on a reused
+        // connection (one the server closed while it sat idle).
+        if (!(reused && !resend && readOnly && isUndelivered(err))) throw err
+        this.#log.debug('reused connection was closed by the server before the request; resending')
       }
     }
+  }
+
+  /** The next live idle connection, dropping dead ones. */
+  #takeIdle(): Connection | undefined {
+    for (let conn = this.#idle.pop(); conn; conn = this.#idle.pop()) {
+      if (!conn.dead) return conn
+    }
+    return undefined
   }
 
   /** Keeps a healthy connection for reuse, or says goodbye on it. */
@@ -188,7 +289,7 @@ export class Fail2BanClient {
       conn.goodbye()
       return
     }
-    conn.onIdleDeath = () => {
+    conn.onDeath = () => {
       const i = this.#idle.indexOf(conn)
       if (i !== -1) this.#idle.splice(i, 1)
     }
@@ -196,35 +297,115 @@ export class Fail2BanClient {
   }
 
   /** Connects with retries; connects are serialized because the server's backlog is 1. */
-  async #connect(deadline: number): Promise<Duplex> {
-    const attempt = this.#connectQueue.then(() => this.#connectWithRetry(deadline))
+  #connect(scope: CommandScope): Promise<Duplex> {
+    const attempt = this.#connectQueue.then(() => this.#connectWithRetry(scope))
     this.#connectQueue = attempt.catch(() => undefined)
     return attempt
   }
 
-  async #connectWithRetry(deadline: number): Promise<Duplex> {
+  async #connectWithRetry(scope: CommandScope): Promise<Duplex> {
     for (let n = 1; ; n++) {
-      if (Date.now() >= deadline) throw this.#connError('ETIMEDOUT')
+      if (scope.ended) throw scope.ended
+      if (this.#closed) throw new Fail2BanClientClosedError(this.socketPath)
       try {
-        return await withDeadline(this.#connector(), deadline, () => this.#connError('ETIMEDOUT'))
+        this.#log.debug('connecting', { socketPath: this.socketPath, attempt: n })
+        // A connection that arrives after the deadline is closed at once.
+        return await scope.race(this.#connector(), (late) => late.destroy())
       } catch (err) {
-        if (err instanceof Fail2BanConnectionError) throw err
+        if (err === scope.ended) throw err
         const code = errorCode(err)
         if (!RETRYABLE.has(code) || n >= this.#attempts) {
           this.#log.warn('connection failed', { code, socketPath: this.socketPath, attempt: n })
-          throw this.#connError(code)
+          throw this.#error(code, 0)
         }
         const delay = this.#backoffMs * 2 ** (n - 1) * (0.75 + Math.random() * 0.5)
         this.#log.warn('connect failed, retrying', { code, attempt: n, delayMs: round(delay) })
-        if (Date.now() + delay >= deadline) throw this.#connError('ETIMEDOUT')
-        await sleep(delay)
+        // Waiting past the deadline is pointless: report the real cause now.
+        if (delay >= scope.remaining) throw this.#error(code, 0)
+        await scope.sleep(delay)
       }
     }
   }
 
-  #connError(code: string, bytesReceived = 0): Fail2BanConnectionError {
-    return new Fail2BanConnectionError(code, this.socketPath, undefined, bytesReceived)
+  // ---------------------------------------------------------------- stream mode
+
+  async #exchangeStream(
+    frame: Buffer,
+    scope: CommandScope,
+    sent: { yes: boolean }
+  ): Promise<Exchange> {
+    const conn =
+      this.#streamConn && !this.#streamConn.dead ? this.#streamConn : await this.#open(scope)
+    if (this.#closed) throw new Fail2BanClientClosedError(this.socketPath)
+    sent.yes = true
+    return conn.request(frame, scope)
   }
+
+  /** Opens the stream once for everyone waiting (opens are serialized), within `scope`. */
+  #open(scope: CommandScope): Promise<Connection> {
+    this.#opening ??= this.#openStream().finally(() => (this.#opening = null))
+    return scope.race(this.#opening)
+  }
+
+  async #openStream(): Promise<Connection> {
+    const t = this.#stream!
+    if (!this.#mayOpen) {
+      throw this.#lastStreamError ?? new Fail2BanTransportError('EREOPEN', t.description)
+    }
+    if (now() < this.#nextOpenAt && this.#lastStreamError) throw this.#lastStreamError
+    // Without autoReopen, this is the only open until reopen(): a failure or a later death
+    // must not lead to another (pkexec would ask for a password each time).
+    if (!t.autoReopen) this.#mayOpen = false
+    this.#log.info('opening stream', { transport: t.description })
+    try {
+      const duplex = await t.open()
+      if (this.#closed) {
+        duplex.destroy()
+        throw new Fail2BanClientClosedError(this.socketPath)
+      }
+      const conn = new Connection(duplex, this.#error, this.#maxReplyBytes, true)
+      conn.onDeath = () => this.#streamDied(conn)
+      this.#streamConn = conn
+      this.#openFailures = 0
+      this.#lastStreamError = null
+      return conn
+    } catch (err) {
+      if (err instanceof Fail2BanClientClosedError) throw err
+      this.#openFailures++
+      this.#nextOpenAt =
+        now() +
+        Math.min(MAX_REOPEN_BACKOFF_MS, (t.reopenBackoffMs ?? 1000) * 2 ** (this.#openFailures - 1))
+      const e =
+        err instanceof Fail2BanConnectionError
+          ? err
+          : new Fail2BanTransportError(
+              errorCode(err),
+              t.description,
+              `Cannot start ${t.description}: ${(err as Error).message ?? String(err)}`
+            )
+      this.#lastStreamError = e
+      this.#log.warn('stream open failed', { transport: t.description, code: e.code })
+      throw e
+    }
+  }
+
+  #streamDied(conn: Connection): void {
+    if (this.#streamConn !== conn) return
+    this.#streamConn = null
+    if (this.#closed) return
+    const t = this.#stream!
+    this.#lastStreamError = new Fail2BanTransportError(
+      t.autoReopen ? 'ECLOSED' : 'EREOPEN',
+      t.description
+    )
+    this.#log.warn('stream ended', { transport: t.description, autoReopen: !!t.autoReopen })
+  }
+}
+
+function midReply(where: string, received: number): string | undefined {
+  return received > 0
+    ? `fail2ban closed the connection on ${where} in the middle of a reply (${received} bytes received): the server may have stopped or crashed.`
+    : undefined
 }
 
 /** Interprets a decoded reply: `(0, value)`, `(1, exception)` or a bare `'ERROR: …'`. */
@@ -278,31 +459,4 @@ function errorCode(err: unknown): string {
     : 'EUNKNOWN'
 }
 
-function withDeadline<T>(p: Promise<T>, deadline: number, onTimeout: () => Error): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(
-      () => {
-        reject(onTimeout())
-        // A connection that arrives after the deadline is closed at once.
-        p.then(
-          (v) => (v as { destroy?: () => void }).destroy?.(),
-          () => undefined
-        )
-      },
-      Math.max(0, deadline - Date.now())
-    )
-    p.then(
-      (v) => {
-        clearTimeout(timer)
-        resolve(v)
-      },
-      (e: unknown) => {
-        clearTimeout(timer)
-        reject(e)
-      }
-    )
-  })
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 const round = (n: number): number => Math.round(n * 100) / 100

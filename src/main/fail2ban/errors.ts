@@ -46,6 +46,46 @@ export class Fail2BanConnectionError extends Error {
   }
 }
 
+/**
+ * A connection error of the long-lived stream transport (the privileged helper): `socketPath`
+ * holds the transport's description (e.g. "pkexec helper"), and the message names it.
+ */
+export class Fail2BanTransportError extends Fail2BanConnectionError {
+  override readonly name: string = 'Fail2BanTransportError'
+  constructor(code: ConnectionErrorCode, transport: string, message?: string, bytesReceived = 0) {
+    super(code, transport, message ?? describeTransportError(code, transport), bytesReceived)
+  }
+}
+
+/** The client was closed while the command waited or ran; nothing is sent after `close()`. */
+export class Fail2BanClientClosedError extends Fail2BanConnectionError {
+  override readonly name: string = 'Fail2BanClientClosedError'
+  constructor(where: string) {
+    super(
+      'ECLIENTCLOSED',
+      where,
+      'the fail2ban client was closed before the command finished; its outcome is unknown if it was already sent'
+    )
+  }
+}
+
+/** The caller's AbortSignal fired; the command's outcome is unknown if it was already sent. */
+export class Fail2BanAbortError extends Error {
+  override readonly name: string = 'AbortError'
+  readonly code = 'ABORT_ERR'
+  /** True when the request had been written (the server may still run it). */
+  readonly sent: boolean
+  constructor(sent: boolean, reason?: unknown) {
+    super(
+      sent
+        ? 'command aborted after it was sent: fail2ban may still run it'
+        : 'command aborted before it was sent',
+      reason === undefined ? undefined : { cause: reason }
+    )
+    this.sent = sent
+  }
+}
+
 /** The reply could not be decoded, broke a limit, or named code we refuse to resolve. */
 export class Fail2BanProtocolError extends Error {
   override readonly name: string = 'Fail2BanProtocolError'
@@ -54,6 +94,24 @@ export class Fail2BanProtocolError extends Error {
 /** A user-supplied argument was refused before anything was sent. */
 export class Fail2BanArgumentError extends Error {
   override readonly name: string = 'Fail2BanArgumentError'
+}
+
+/** Like describeConnectionError, for the stream transport (a helper process, an SSH channel). */
+export function describeTransportError(code: string, transport: string): string {
+  switch (code) {
+    case 'ETIMEDOUT':
+      return `fail2ban did not answer through ${transport} in time: the server may be busy (a slow ban action blocks every client) or hung.`
+    case 'ECLOSED':
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return `${transport} ended: fail2ban can no longer be reached through it. Use "Retry" to start it again.`
+    case 'EPROTO':
+      return `${transport} sent bytes that are not a fail2ban reply; it was stopped.`
+    case 'EREOPEN':
+      return `${transport} ended earlier and is not restarted automatically. Use "Retry" to start it again.`
+    default:
+      return `Cannot reach fail2ban through ${transport} (${code}).`
+  }
 }
 
 /** A sentence a Linux admin can act on, per connection error code. */
@@ -68,6 +126,8 @@ export function describeConnectionError(code: string, socketPath: string): strin
       return `Permission denied on ${socketPath}: the socket is root-only (0700). Run BanGUI as root, or see the README section "Reaching the socket".`
     case 'ETIMEDOUT':
       return `fail2ban did not answer on ${socketPath} in time: the server may be busy (a slow ban action blocks every client) or hung.`
+    case 'EPROTO':
+      return `fail2ban on ${socketPath} sent bytes nobody asked for; the connection was dropped.`
     case 'ECONNRESET':
     case 'EPIPE':
     case 'ECLOSED':

@@ -1,8 +1,8 @@
 /**
  * fail2ban's framing: a request is `pickle + <F2B_END_COMMAND>`, a reply likewise. There is no
- * length prefix and no escaping, so a reply is read until its tail is the end marker and then
- * decoded; if the decoder says the pickle is truncated, the marker was part of the payload and
- * reading goes on. Chunks are joined once per candidate end, never per read.
+ * length prefix and no escaping, so a reply is read up to an end marker and then decoded; if the
+ * decoder says the pickle is truncated, the marker was part of the payload and reading goes on.
+ * Chunks are joined only at a candidate end, never per read.
  */
 import { Fail2BanProtocolError } from './errors.ts'
 
@@ -21,7 +21,14 @@ export function frameRequest(payload: Uint8Array): Buffer {
   return out
 }
 
-export type ReadResult = { done: false } | { done: true; value: unknown }
+export type ReadResult =
+  | { done: false }
+  | {
+      done: true
+      value: unknown
+      /** Bytes after this reply's end marker (the next pipelined reply), or null. */
+      rest: Buffer | null
+    }
 
 export interface ReplyReaderOptions {
   maxBytes: number
@@ -29,10 +36,24 @@ export interface ReplyReaderOptions {
   isTruncation: (err: unknown) => boolean
 }
 
-/** Accumulates one reply's chunks; `push` reports when a whole reply has been decoded. */
+/**
+ * End markers inside one reply's data tolerated before it is refused: each costs a decode of
+ * the prefix, so an endless run of them must not turn reading into quadratic work.
+ */
+export const MAX_FALSE_ENDS = 64
+
+/**
+ * Accumulates one reply's chunks; `push` reports when a whole reply has been decoded. Every
+ * occurrence of the end marker is a candidate end (also one split across chunks, also one in
+ * the middle of a chunk followed by the next pipelined reply); the decoder decides: a
+ * truncated pickle means the marker was inside the data and reading goes on.
+ */
 export class ReplyReader {
   #chunks: Buffer[] = []
   #length = 0
+  /** Last marker-length-1 bytes received, to find a marker split across chunks. */
+  #tail: Buffer = Buffer.alloc(0)
+  #falseEnds = 0
   readonly #opts: ReplyReaderOptions
 
   constructor(opts: ReplyReaderOptions) {
@@ -45,40 +66,62 @@ export class ReplyReader {
   }
 
   push(chunk: Buffer): ReadResult {
+    const m = END_MARKER_BYTES
+    const base = this.#length
+    const candidates = this.#findEnds(chunk, base)
     this.#chunks.push(chunk)
     this.#length += chunk.length
-    if (this.#length > this.#opts.maxBytes + END_MARKER_BYTES.length) {
+    for (const end of candidates) {
+      if (end - m.length > this.#opts.maxBytes) break
+      const whole = this.#joined()
+      const payload = whole.subarray(0, end - m.length)
+      try {
+        const value = this.#opts.decode(payload)
+        return { done: true, value, rest: end < whole.length ? whole.subarray(end) : null }
+      } catch (err) {
+        if (!this.#opts.isTruncation(err)) throw err
+        if (++this.#falseEnds > MAX_FALSE_ENDS) {
+          throw new Fail2BanProtocolError(
+            `reply has more than ${MAX_FALSE_ENDS} end markers inside its data; refused`
+          )
+        }
+      }
+    }
+    if (this.#length > this.#opts.maxBytes + m.length) {
       throw new Fail2BanProtocolError(
         `reply exceeds the size limit of ${formatBytes(this.#opts.maxBytes)} (received ${formatBytes(this.#length)} so far)`
       )
     }
-    if (!this.#endsWithMarker()) return { done: false }
-    const whole =
-      this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks, this.#length)
-    // Keep the joined buffer: a false end (marker inside the payload) must not re-join later.
-    this.#chunks = [whole]
-    const payload = whole.subarray(0, whole.length - END_MARKER_BYTES.length)
-    try {
-      return { done: true, value: this.#opts.decode(payload) }
-    } catch (err) {
-      if (this.#opts.isTruncation(err)) return { done: false }
-      throw err
-    }
+    return { done: false }
   }
 
-  /** Checks the last marker-length bytes, which may span several chunks. */
-  #endsWithMarker(): boolean {
+  /** Absolute offsets just past each end marker that completes inside `chunk`, in order. */
+  #findEnds(chunk: Buffer, base: number): number[] {
     const m = END_MARKER_BYTES
-    if (this.#length < m.length) return false
-    let need = m.length
-    for (let c = this.#chunks.length - 1; c >= 0 && need > 0; c--) {
-      const chunk = this.#chunks[c]!
-      for (let i = chunk.length - 1; i >= 0 && need > 0; i--) {
-        need--
-        if (chunk[i] !== m[need]) return false
-      }
+    const ends: number[] = []
+    const tail = this.#tail
+    if (tail.length > 0) {
+      // A marker that starts in earlier data and ends in this chunk.
+      const seam = Buffer.concat([tail, chunk.subarray(0, m.length - 1)])
+      for (let at = seam.indexOf(m); at !== -1 && at < tail.length; at = seam.indexOf(m, at + 1))
+        ends.push(base - tail.length + at + m.length)
     }
-    return need === 0
+    for (let at = chunk.indexOf(m); at !== -1; at = chunk.indexOf(m, at + 1))
+      ends.push(base + at + m.length)
+    const keep = m.length - 1
+    this.#tail =
+      chunk.length >= keep
+        ? Buffer.from(chunk.subarray(chunk.length - keep))
+        : Buffer.concat([tail, chunk]).subarray(-keep)
+    return ends
+  }
+
+  /** All chunks as one buffer; joined once and kept, so a false end does not re-join later. */
+  #joined(): Buffer {
+    if (this.#chunks.length !== 1) {
+      this.#chunks = [Buffer.concat(this.#chunks, this.#length)]
+    }
+    return this.#chunks[0]!
   }
 }
 

@@ -67,12 +67,17 @@ export function createAppServices(opts: AppServicesOptions = {}): AppServices {
   const events = new EventHub()
   const connection = new ConnectionService({
     socketPath,
-    probe: () => commands.version(),
+    // An uncached ping: a cached answer (version) would report "connected" with the server down.
+    probe: () => probePing(client),
     emit: events.emit,
     ...(opts.reconnectBackoffMs ? { backoffMs: opts.reconnectBackoffMs } : {}),
     onConnected: () => {
+      // The server may be another one now: fetch its version afresh.
       commands.resetVersion()
-      logger.info('connected to fail2ban', { socketPath })
+      commands.version().then(
+        (version) => logger.info('connected to fail2ban', { socketPath, version }),
+        (err: unknown) => connection.reportError(err)
+      )
     }
   })
   const monitor = new MonitorService({
@@ -120,4 +125,10 @@ export function createAppServices(opts: AppServicesOptions = {}): AppServices {
       await client.close()
     }
   }
+}
+
+/** Resolves when the server answers this very ping with `pong`; rejects with the error. */
+export async function probePing(client: Fail2BanClient): Promise<void> {
+  const reply = await client.send(['ping'], { timeoutMs: Math.min(2000, client.timeoutMs) })
+  if (reply !== 'pong') throw new Error(`fail2ban answered ping with ${JSON.stringify(reply)}`)
 }

@@ -9,7 +9,10 @@ import type { EventSink } from './events.ts'
 
 export interface ConnectionServiceOptions {
   socketPath: string
-  /** Resolves when the server answers (e.g. `version`); rejects with the connection error. */
+  /**
+   * Resolves when the server answers a fresh request (an uncached `ping`: a cached value would
+   * report "connected" while the server is down); rejects with the connection error.
+   */
   probe: () => Promise<unknown>
   emit: EventSink
   /** First reconnect delay, doubled up to `maxBackoffMs`. Default 1000. */
