@@ -118,6 +118,7 @@ export type AuditAction =
   | 'setJailValue'
   | 'changeIgnoreIp'
   | 'settingsChanged'
+  | 'chooseAccess'
 
 /** A long IP list as the audit log keeps it: how many, and the first few. */
 export interface AuditIpList {

@@ -61,10 +61,13 @@ export class AccessService {
       helperInstalled: existsSync(helper),
       helper: { status: this.#status, version: this.#version, message: this.#message },
       sudoersLine: line,
+      // A private temp file (mktemp: random name, mode 0600), never a fixed /tmp path another
+      // user could create first; visudo checks it before it is installed.
       sudoersCommands: [
-        `echo '${line}' > /tmp/bangui.sudoers`,
-        'sudo visudo -cf /tmp/bangui.sudoers',
-        'sudo install -m 0440 -o root -g root /tmp/bangui.sudoers /etc/sudoers.d/bangui'
+        'f=$(mktemp)',
+        `echo '${line}' > "$f"`,
+        'sudo visudo -cf "$f" && sudo install -m 0440 -o root -g root "$f" /etc/sudoers.d/bangui',
+        'rm -f "$f"'
       ],
       runningAsRoot: this.#o.runningAsRoot ?? process.getuid?.() === 0
     }

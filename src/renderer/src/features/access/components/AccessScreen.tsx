@@ -27,8 +27,8 @@ export function AccessScreen() {
         <h2>BanGUI needs administrator rights to talk to fail2ban</h2>
         <p className="muted">
           fail2ban’s control socket is root-only. BanGUI can start a small helper as root that
-          passes on only the commands BanGUI needs (list, ban, unban, start, stop, reload, set
-          ban times) and refuses everything else.
+          passes on only the commands BanGUI needs (list, ban, unban, start, stop, reload, set ban
+          times) and refuses everything else.
         </p>
         {failed && (
           <div className="access-failed" role="alert" data-testid="access-failed">
@@ -104,10 +104,10 @@ export function AccessScreen() {
           <summary>Why not run BanGUI as root, or open the socket to a group?</summary>
           <p>
             fail2ban runs whatever it is sent on its socket as root (it unpickles requests), so
-            whoever can open the socket owns the machine. Running the whole app as root puts a
-            web renderer, its libraries and your desktop session’s files in root’s hands;
-            giving a group the socket makes every member root. The helper keeps root in one
-            small, audited program that checks each command against a fixed list.
+            whoever can open the socket owns the machine. Running the whole app as root puts a web
+            renderer, its libraries and your desktop session’s files in root’s hands; giving a group
+            the socket makes every member root. The helper keeps root in one small, audited program
+            that checks each command against a fixed list.
           </p>
         </details>
       </div>
