@@ -23,7 +23,10 @@ export const invokeNames = [
   'watchJail',
   'getSettings',
   'updateSettings',
-  'listAudit'
+  'listAudit',
+  'getAccess',
+  'chooseAccess',
+  'checkSudo'
 ] as const
 
 export const eventNames = [
@@ -32,7 +35,8 @@ export const eventNames = [
   'bansChanged',
   'banProgress',
   'settingsChanged',
-  'auditAppended'
+  'auditAppended',
+  'accessChanged'
 ] as const
 
 export type InvokeName = (typeof invokeNames)[number]

@@ -29,6 +29,7 @@ import {
   MAX_IPS_PER_REQUEST
 } from './validation.ts'
 import { settingsPatchSchema, type SettingsState } from './settings.ts'
+import { ACCESS_MODES, type AccessState, type SudoCheck } from './access.ts'
 
 /** Error codes the UI can act on. */
 export type ErrorCode =
@@ -207,7 +208,18 @@ export const invokeContract = {
   /** The last `limit` audit log entries (default 200), newest first. Errors: internal. */
   listAudit: channel<AuditEntry[]>()(
     z.strictObject({ limit: z.number().int().min(1).max(5000).default(200) })
-  )
+  ),
+  /** How main reaches fail2ban (direct socket or the privileged helper) and the helper's state. */
+  getAccess: channel<AccessState>()(noArgs),
+  /**
+   * Remember how to reach fail2ban and switch now: `pkexec` starts the helper (one password
+   * prompt), `sudo` starts it with `sudo -n`, `direct` stops it. A failed start is reported in
+   * the state (helper.status 'failed' with the reason), not as an error, and is never retried
+   * by itself.
+   */
+  chooseAccess: channel<AccessState>()(z.strictObject({ mode: z.enum(ACCESS_MODES) })),
+  /** Whether `sudo -n` would start the helper without a password ("Check again"). */
+  checkSudo: channel<SudoCheck>()(noArgs)
 }
 
 export type InvokeContract = typeof invokeContract
@@ -236,6 +248,8 @@ export interface EventContract extends Record<EventName, unknown> {
   settingsChanged: SettingsState
   /** An admin action was recorded in the audit log. */
   auditAppended: AuditEntry
+  /** The access mode or the helper's state changed. */
+  accessChanged: AccessState
 }
 export {
   channelOf,

@@ -118,6 +118,7 @@ export type AuditAction =
   | 'setJailValue'
   | 'changeIgnoreIp'
   | 'settingsChanged'
+  | 'chooseAccess'
   /** A request BanGUI refused before anything was sent (bad input, unknown jail, …). */
   | 'refused'
 

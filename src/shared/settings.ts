@@ -4,6 +4,7 @@
  * renderer reads and patches them over the contract. Plain data only.
  */
 import { z } from 'zod'
+import { ACCESS_MODES } from './access.ts'
 import { checkJailName } from './validation.ts'
 
 /** The version main writes; files of older versions are migrated on load. */
@@ -62,7 +63,12 @@ export const settingsSchema = z.object({
   /** Start with the window hidden (only when a tray icon could be created). */
   startMinimized: z.boolean(),
   /** Closing the window hides it to the tray instead of quitting. */
-  closeToTray: z.boolean()
+  closeToTray: z.boolean(),
+  /**
+   * How to reach fail2ban (direct socket, or the helper through pkexec or sudo). Changed only
+   * through the access screen's own channel, never by a settings patch.
+   */
+  access: z.enum(ACCESS_MODES)
 })
 
 export type AppSettings = z.infer<typeof settingsSchema>
@@ -73,7 +79,8 @@ export const DEFAULT_SETTINGS: AppSettings = {
   pollIntervalMs: 5_000,
   notifications: { enabled: true, perJail: {} },
   startMinimized: false,
-  closeToTray: true
+  closeToTray: true,
+  access: 'direct'
 }
 
 /** What `updateSettings` accepts: any subset; `perJail` entries are merged, not replaced. */

@@ -85,6 +85,12 @@ const RULES = {
     params: (r) => ({ op: r.op, entry: r.entry }),
     summary: (res) => ({ entries: res.length })
   } satisfies AuditRule<'changeIgnoreIp'>,
+  chooseAccess: {
+    action: 'chooseAccess',
+    target: () => null,
+    params: (r) => ({ mode: r.mode }),
+    summary: (res) => ({ helper: res.helper.status, message: res.helper.message || undefined })
+  } satisfies AuditRule<'chooseAccess'>,
   updateSettings: {
     action: 'settingsChanged',
     target: () => null,
@@ -107,7 +113,9 @@ export const UNAUDITED_CHANNELS = [
   'findIp',
   'watchJail',
   'getSettings',
-  'listAudit'
+  'listAudit',
+  'getAccess',
+  'checkSudo'
 ] as const satisfies readonly Exclude<InvokeName, AuditedChannel>[]
 
 export interface AuditedHandlersOptions {

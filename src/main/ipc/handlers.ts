@@ -30,6 +30,9 @@ export function createHandlers(s: AppServices): Handlers {
     watchJail: async ({ jail }) => (s.monitor.watch(jail), null),
     getSettings: async () => s.settings.state(),
     updateSettings: (patch) => s.settings.update(patch),
-    listAudit: ({ limit }) => s.audit.tail(limit)
+    listAudit: ({ limit }) => s.audit.tail(limit),
+    getAccess: async () => s.access.state(),
+    chooseAccess: ({ mode }) => s.access.choose(mode),
+    checkSudo: () => s.access.checkSudo()
   }
 }

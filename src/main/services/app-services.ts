@@ -7,9 +7,16 @@ import {
   Fail2BanCommands,
   Reloader,
   silentLogger,
+  type Connector,
   type Logger
 } from '../fail2ban/index.ts'
+import { DEFAULT_SETTINGS } from '../../shared/settings.ts'
+import { INSTALLED_HELPER_PATH, type AccessMode } from '../../shared/access.ts'
+import type { HelperVia } from '../helper/launcher.ts'
+import { AccessService } from './access.service.ts'
 import { AuditService } from './audit.service.ts'
+import { ClientLink } from './client-link.ts'
+import { startHelperClient } from './helper-client.ts'
 import { BanService } from './ban.service.ts'
 import { ConnectionService } from './connection.service.ts'
 import { EventHub } from './events.ts'
@@ -32,11 +39,25 @@ export interface AppServicesOptions {
   reconnectBackoffMs?: number
   timeoutMs?: number
   logger?: Logger
+  /**
+   * Opens direct connections instead of the Unix socket. Only for tests: a root test process
+   * is never refused by a socket, so "permission denied" must be played by a connector.
+   */
+  directConnector?: Connector
+  /** The privileged helper: its path, and (tests, e2e) how a chosen mode starts it. */
+  helper?: {
+    path?: string
+    /** After `--stdio`; `--socket` is added when the socket is not the default one. */
+    extraArgs?: readonly string[]
+    /** Tests run as root and start the helper directly instead of through pkexec or sudo. */
+    via?: (mode: Exclude<AccessMode, 'direct'>) => HelperVia
+  }
 }
 
 export interface AppServices {
   socketPath: string
-  client: Fail2BanClient
+  /** The client in use now (direct or through the helper; the admin may switch). */
+  readonly client: Fail2BanClient
   commands: Fail2BanCommands
   events: EventHub
   connection: ConnectionService
@@ -46,7 +67,8 @@ export interface AppServices {
   reloader: Reloader
   settings: SettingsService
   audit: AuditService
-  /** Starts the connection check and the monitor. */
+  access: AccessService
+  /** Starts the remembered access mode, the connection check and the monitor. */
   start(): Promise<void>
   dispose(): Promise<void>
 }
@@ -55,17 +77,21 @@ export function createAppServices(opts: AppServicesOptions = {}): AppServices {
   const logger = opts.logger ?? silentLogger
   const settings = opts.settings ?? SettingsService.inMemory(opts.socketPath)
   const socketPath = opts.socketPath ?? settings.effectiveSocketPath
-  const client = new Fail2BanClient({
-    socketPath,
-    logger,
-    ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {})
-  })
-  const commands = new Fail2BanCommands(client)
+  const timeout = opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}
+  const directClient = (): Fail2BanClient =>
+    new Fail2BanClient({
+      socketPath,
+      logger,
+      ...timeout,
+      ...(opts.directConnector ? { connector: opts.directConnector } : {})
+    })
+  const link = new ClientLink(directClient())
+  const commands = new Fail2BanCommands(link)
   const events = new EventHub()
   const connection = new ConnectionService({
     socketPath,
     // An uncached ping: a cached answer (version) would report "connected" with the server down.
-    probe: () => probePing(client),
+    probe: () => probePing(link.current),
     emit: events.emit,
     ...(opts.reconnectBackoffMs ? { backoffMs: opts.reconnectBackoffMs } : {}),
     onConnected: () => {
@@ -95,13 +121,50 @@ export function createAppServices(opts: AppServicesOptions = {}): AppServices {
     onAppend: (entry) => events.emit('auditAppended', entry),
     logger
   })
+  const helperPath = opts.helper?.path ?? INSTALLED_HELPER_PATH
+  const access: AccessService = new AccessService({
+    helperPath,
+    loadMode: () => settings.current.access,
+    saveMode: async (mode) => void (await settings.setAccess(mode)),
+    emit: events.emit,
+    activate: async (mode) => {
+      if (mode === 'direct') {
+        await link.replace(directClient())
+      } else {
+        const h = await startHelperClient({
+          via: opts.helper?.via?.(mode) ?? mode,
+          helperPath,
+          extraArgs: [
+            ...(socketPath !== DEFAULT_SETTINGS.socketPath ? ['--socket', socketPath] : []),
+            ...(opts.helper?.extraArgs ?? [])
+          ],
+          logger,
+          ...timeout,
+          onExit: (reason) => {
+            if (mode === 'pkexec') access.helperExited(reason)
+            void connection.check()
+          }
+        })
+        await link.replace(h.client, () => h.close())
+        return { helperVersion: h.version }
+      }
+      return { helperVersion: null }
+    }
+  })
+  // A new transport may reach another server (or the same one at last): check at once.
+  const unsubscribeAccess = events.subscribe((name) => {
+    if (name === 'accessChanged' && access.state().helper.status !== 'starting')
+      void connection.check()
+  })
   const unsubscribeSettings = settings.onChange((state, changed) => {
     if (changed.includes('pollIntervalMs')) monitor.intervalMs = state.settings.pollIntervalMs
     events.emit('settingsChanged', state)
   })
   return {
     socketPath,
-    client,
+    get client() {
+      return link.current
+    },
     commands,
     events,
     connection,
@@ -111,15 +174,18 @@ export function createAppServices(opts: AppServicesOptions = {}): AppServices {
     reloader,
     settings,
     audit,
+    access,
     async start() {
+      if (access.mode !== 'direct') await access.start()
       await connection.check()
       monitor.start()
     },
     async dispose() {
       unsubscribeSettings()
+      unsubscribeAccess()
       monitor.stop()
       connection.stop()
-      await client.close()
+      await link.close()
     }
   }
 }

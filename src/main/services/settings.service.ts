@@ -171,6 +171,17 @@ export class SettingsService {
     return state
   }
 
+  /** Remembers how to reach fail2ban (the access screen's choice; not a settings patch). */
+  async setAccess(access: AppSettings['access']): Promise<SettingsState> {
+    const prev = this.#settings
+    if (prev.access === access) return this.state()
+    this.#settings = settingsSchema.parse({ ...prev, access })
+    await this.#save()
+    const state = this.state()
+    for (const l of this.#listeners) l(state, ['access'])
+    return state
+  }
+
   /** Saves the current settings; serialized so the last change always lands last. */
   #save(): Promise<void> {
     const file = this.file
@@ -310,7 +321,8 @@ function salvage(raw: Raw): { settings: AppSettings; problems: string[] } {
     pollIntervalMs: pick('pollIntervalMs'),
     notifications: pick('notifications'),
     startMinimized: pick('startMinimized'),
-    closeToTray: pick('closeToTray')
+    closeToTray: pick('closeToTray'),
+    access: pick('access')
   }
   return { settings, problems }
 }

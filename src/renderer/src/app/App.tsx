@@ -1,4 +1,7 @@
 import { useEffect } from 'react'
+import { AccessScreen } from '../features/access/components/AccessScreen.tsx'
+import { needsAccessScreen } from '../features/access/selectors.ts'
+import { useAccessStore } from '../features/access/store.ts'
 import { BanDialog } from '../features/ban-dialog/components/BanDialog.tsx'
 import { BanConfirmations } from '../features/bans/components/BanConfirmations.tsx'
 import { BAN_GRID_ID } from '../features/bans/components/BanTable.tsx'
@@ -36,6 +39,8 @@ export function App() {
   const jailsError = useJailsStore(selectJailsError)
   const selectedJail = useJailsStore(selectSelectedName)
   const watched = useJailsStore(selectWatchedJail)
+  const connectionStatus = useConnectionStore((s) => s.connection?.status)
+  const showAccess = useAccessStore((s) => needsAccessScreen(s, connectionStatus))
 
   useEffect(() => {
     const stopTicker = startTicker()
@@ -133,7 +138,9 @@ export function App() {
           <JailList />
         </aside>
         <main className="main">
-          {jailsStatus === 'error' && !connected ? (
+          {showAccess ? (
+            <AccessScreen />
+          ) : jailsStatus === 'error' && !connected ? (
             <div className="empty-main">
               <div className="empty-card">
                 <h2>Waiting for fail2ban</h2>

@@ -3,6 +3,8 @@
  * everything, open the ban dialog for the right jail). Every call goes through a feature's
  * api.ts or store; nothing here touches window.bangui.
  */
+import { accessApi } from '../features/access/api.ts'
+import { useAccessStore } from '../features/access/store.ts'
 import { banDialogApi } from '../features/ban-dialog/api.ts'
 import { useBanDialogStore } from '../features/ban-dialog/store.ts'
 import { bansApi } from '../features/bans/api.ts'
@@ -30,6 +32,7 @@ export function openBanDialog(text?: string): void {
 /** The first load: connection state, then the jails (which fail quietly until connected). */
 export function bootstrap(): void {
   void useConnectionStore.getState().load()
+  void useAccessStore.getState().load()
   void useJailsStore.getState().load()
 }
 
@@ -44,7 +47,8 @@ export function connectEvents(): () => void {
     }),
     jailsApi.onChange((jails) => useJailsStore.getState().apply(jails)),
     bansApi.onChange((diff) => useBansStore.getState().applyDiff(diff)),
-    banDialogApi.onProgress((p) => useBanDialogStore.getState().applyProgress(p))
+    banDialogApi.onProgress((p) => useBanDialogStore.getState().applyProgress(p)),
+    accessApi.onChange((state) => useAccessStore.getState().apply(state))
   ]
   return () => {
     for (const off of offs) off()
