@@ -49,7 +49,8 @@ describe('settings file', () => {
       pollIntervalMs: 2500,
       notifications: { enabled: false, perJail: {} },
       startMinimized: true,
-      closeToTray: false // v1 quit on close: upgraders keep that
+      closeToTray: false, // v1 quit on close: upgraders keep that
+      access: 'direct'
     })
     expect(s.warnings).toEqual([])
     expect(onDisk()).toEqual({ version: SETTINGS_VERSION, ...s.current })

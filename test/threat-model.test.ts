@@ -453,10 +453,24 @@ const HOSTILE: Record<string, unknown[]> = {
       }
     },
     { evil: 1 },
+    // the access mode changes only through chooseAccess (audited), never a settings patch
+    { access: 'sudo' },
     withProto('{"__proto__":{"closeToTray":false}}'),
     'x'
   ],
-  listAudit: [{ limit: 0 }, { limit: 1e9 }, { limit: '5' }, { limit: 1.5 }, 'x']
+  listAudit: [{ limit: 0 }, { limit: 1e9 }, { limit: '5' }, { limit: 1.5 }, 'x'],
+  getAccess: NOT_AN_OBJECT,
+  checkSudo: NOT_AN_OBJECT,
+  // never a helper path, argv or mode of the renderer's choosing
+  chooseAccess: [
+    { mode: 'root' },
+    { mode: 'pkexec', helperPath: '/tmp/evil' },
+    { mode: 'sudo', args: ['--socket', '/tmp/x.sock'] },
+    { mode: ['pkexec'] },
+    {},
+    'pkexec',
+    withProto('{"__proto__":{"mode":"sudo"}}')
+  ]
 }
 
 /** Everything an attack could change, read with a separate client (values, not the app's view). */
