@@ -23,6 +23,7 @@ import { Fail2BanClient, Fail2BanCommands, type Logger } from '../src/main/fail2
 import { CLOSE_FRAME, END_MARKER_BYTES, frameRequest } from '../src/main/fail2ban/framing.ts'
 import { decodeReply, encodeCommand } from '../src/main/fail2ban/pickle.ts'
 import { BanService } from '../src/main/services/ban.service.ts'
+import { startHelperClient } from '../src/main/services/helper-client.ts'
 import { startTestServer, type TestServer } from '../test/support/f2b-server.ts'
 import { benchRender } from './render.ts'
 
@@ -440,10 +441,86 @@ async function benchRenderStep(a: TestServer): Promise<void> {
   rows.push([`renderer: JS heap with ${N.large} bans`, `${r.heapMb} MB`, '', '', ''])
 }
 
+/**
+ * The privileged helper's cost: the same commands through the helper's stdio (started directly:
+ * the bench runs as root; pkexec or sudo only add the start) and on the socket, interleaved.
+ */
+async function benchHelper(server: TestServer, bans: number): Promise<void> {
+  const helperPath = join(root, 'src/helper/bangui-helper.py')
+  const h = await startHelperClient({
+    via: 'direct',
+    helperPath,
+    extraArgs: ['--socket', server.socketPath],
+    timeoutMs: 120_000
+  })
+  const direct = new Fail2BanClient({ socketPath: server.socketPath, timeoutMs: 120_000 })
+  try {
+    const viaHelper = new Fail2BanCommands(h.client)
+    const viaSocket = new Fail2BanCommands(direct)
+    for (let i = 0; i < 200; i++) {
+      await h.client.send(['ping'])
+      await direct.send(['ping'])
+    }
+    let before = load1()
+    const hp: number[] = []
+    const dp: number[] = []
+    const pingRatios: number[] = []
+    for (let r = 0; r < N.rounds; r++) {
+      const a: number[] = []
+      const b: number[] = []
+      for (let i = 0; i < N.pings; i++) {
+        a.push(await timed(() => h.client.send(['ping'])))
+        b.push(await timed(() => direct.send(['ping'])))
+      }
+      pingRatios.push(median(a) / median(b))
+      hp.push(...a)
+      dp.push(...b)
+    }
+    const pingSpread = ratioFigure('helper_ping_p50_ratio_vs_direct', pingRatios, {
+      before,
+      after: load1()
+    })
+    row(
+      'ping p50 through the helper vs direct socket (goal ≤ 2)',
+      fmt(median(hp)),
+      fmt(median(dp)),
+      results.helper_ping_p50_ratio_vs_direct!,
+      pingSpread
+    )
+    before = load1()
+    const hl: number[] = []
+    const dl: number[] = []
+    const listRatios: number[] = []
+    for (let i = 0; i < N.fetches; i++) {
+      let n = 0
+      const a = await timed(async () => (n = (await viaHelper.banList('bulk')).length))
+      const b = await timed(() => viaSocket.banList('bulk'))
+      if (n !== bans) throw new Error(`helper: expected ${bans} bans, got ${n}`)
+      hl.push(a)
+      dl.push(b)
+      listRatios.push(a / b)
+    }
+    const listSpread = ratioFigure('helper_banlist_ratio_vs_direct', listRatios, {
+      before,
+      after: load1()
+    })
+    row(
+      `ban list ${bans} (--with-time) through the helper vs direct (goal ≤ 1.1)`,
+      fmt(median(hl)),
+      fmt(median(dl)),
+      results.helper_banlist_ratio_vs_direct!,
+      listSpread
+    )
+  } finally {
+    await direct.close()
+    await h.close()
+  }
+}
+
 // ------------------------------------------------------------------ main
 
 /** `--only=ping,bulkban`: run just these steps (the others take minutes and a browser). */
-const STEPS = ['ping', 'concurrent', 'banlist', 'render', 'bulkban', 'poll'] as const
+const STEPS = ['ping', 'concurrent', 'banlist', 'helper', 'render', 'bulkban', 'poll'] as const
 const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length)
 const only = onlyArg ? new Set(onlyArg.split(',')) : null
 if (only) {
@@ -458,11 +535,12 @@ async function main(): Promise<void> {
   try {
     if (runs('ping')) await benchPing(a)
     if (runs('concurrent')) await benchConcurrent(a)
-    if (runs('banlist') || runs('render')) {
+    if (runs('banlist') || runs('render') || runs('helper')) {
       const client = new Fail2BanClient({ socketPath: a.socketPath, timeoutMs: 120_000 })
       const f2b = new Fail2BanCommands(client)
       await fill(f2b, 'bulk', ips(N.small))
       if (runs('banlist')) await benchBanlist(a, N.small, '20k')
+      if (runs('helper')) await benchHelper(a, N.small)
       await fill(f2b, 'bulk', ips(N.large - N.small, N.small))
       if (runs('banlist')) await benchBanlist(a, N.large, '100k')
       if (runs('render')) await benchRenderStep(a)
