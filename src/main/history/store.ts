@@ -1,0 +1,163 @@
+/**
+ * The durable ban history: one SQLite file (node:sqlite, no native module to package) in WAL mode
+ * with synchronous=FULL, so a committed batch survives a crash of the app or the machine, and a
+ * write cut short is rolled back on the next open. Writes are batched in transactions.
+ * Never imports electron: main, tests and the bench use it alike.
+ */
+import { DatabaseSync, type StatementSync } from 'node:sqlite'
+import type { HistoryEvent, HistoryKind, HistorySource } from '../../shared/history.ts'
+import { migrate } from './schema.ts'
+
+/** An event to record; unknown fields may be left out. */
+export interface NewEvent {
+  server: string
+  jail: string
+  ip: string
+  time: number
+  kind: HistoryKind
+  source: HistorySource
+  bantime?: number | null
+  bancount?: number | null
+  failures?: number | null
+  matches?: readonly string[] | null
+}
+
+export interface ImportCursor {
+  lastRowid: number
+  lastTime: number
+}
+
+export interface HistoryStoreOptions {
+  /** How long a write waits for another connection's lock before failing (ms). */
+  busyTimeoutMs?: number
+}
+
+const DAY_S = 86_400
+
+export class HistoryStore {
+  readonly db: DatabaseSync
+  readonly path: string
+  #insert: StatementSync
+  #closed = false
+
+  /** Opens (creating if needed) and migrates the store at `path` (':memory:' for none). */
+  constructor(path: string, opts: HistoryStoreOptions = {}) {
+    this.path = path
+    this.db = new DatabaseSync(path, { timeout: opts.busyTimeoutMs ?? 5_000 })
+    try {
+      this.db.exec('PRAGMA journal_mode = WAL')
+      this.db.exec('PRAGMA synchronous = FULL')
+      this.db.exec('PRAGMA foreign_keys = ON')
+      migrate(this.db)
+    } catch (err) {
+      this.db.close()
+      throw new Error(`cannot open the ban history at ${path}: ${(err as Error).message}`)
+    }
+    // A ban seen twice (monitor and importer) is one row: the later source fills in what the
+    // first one did not know (fail2ban's failures and matched lines, the ban count).
+    this.#insert = this.db.prepare(
+      `INSERT INTO events (server, jail, ip, time, bantime, bancount, kind, source, failures, matches)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (server, jail, ip, time) WHERE kind = 'ban' DO UPDATE SET
+         bantime = coalesce(excluded.bantime, bantime),
+         bancount = coalesce(excluded.bancount, bancount),
+         failures = coalesce(excluded.failures, failures),
+         matches = coalesce(excluded.matches, matches)`
+    )
+  }
+
+  /** Records events in one transaction; all or nothing. Returns how many were given. */
+  insert(events: readonly NewEvent[]): number {
+    if (events.length === 0) return 0
+    this.db.exec('BEGIN IMMEDIATE')
+    try {
+      for (const e of events) {
+        this.#insert.run(
+          e.server,
+          e.jail,
+          e.ip,
+          Math.floor(e.time),
+          e.bantime ?? null,
+          e.bancount ?? null,
+          e.kind,
+          e.source,
+          e.failures ?? null,
+          e.matches && e.matches.length > 0 ? JSON.stringify(e.matches) : null
+        )
+      }
+      this.db.exec('COMMIT')
+    } catch (err) {
+      this.db.exec('ROLLBACK')
+      throw err
+    }
+    return events.length
+  }
+
+  /**
+   * Deletes events older than `days` days (cut at a whole hour, so the hourly rollup stays
+   * exact). Returns the number of events deleted.
+   */
+  purgeOlderThan(days: number, nowS = Math.floor(Date.now() / 1000)): number {
+    const cutHour = Math.floor((nowS - days * DAY_S) / 3600)
+    this.db.exec('BEGIN IMMEDIATE')
+    try {
+      const { changes } = this.db.prepare('DELETE FROM events WHERE time < ?').run(cutHour * 3600)
+      this.db.prepare('DELETE FROM ban_hours WHERE hour < ?').run(cutHour)
+      this.db.exec('COMMIT')
+      return Number(changes)
+    } catch (err) {
+      this.db.exec('ROLLBACK')
+      throw err
+    }
+  }
+
+  cursor(server: string): ImportCursor {
+    const row = this.db
+      .prepare('SELECT last_rowid, last_time FROM import_cursors WHERE server = ?')
+      .get(server) as { last_rowid: number; last_time: number } | undefined
+    return row ? { lastRowid: row.last_rowid, lastTime: row.last_time } : { lastRowid: 0, lastTime: 0 }
+  }
+
+  setCursor(server: string, c: ImportCursor, nowS = Math.floor(Date.now() / 1000)): void {
+    this.db
+      .prepare(
+        `INSERT INTO import_cursors (server, last_rowid, last_time, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (server) DO UPDATE SET last_rowid = excluded.last_rowid,
+           last_time = excluded.last_time, updated_at = excluded.updated_at`
+      )
+      .run(server, c.lastRowid, c.lastTime, nowS)
+  }
+
+  /** Number of events (all kinds). */
+  count(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n
+  }
+
+  /** `PRAGMA integrity_check`: 'ok' or the problems SQLite found. */
+  integrity(): string {
+    const rows = this.db.prepare('PRAGMA integrity_check').all() as { integrity_check: string }[]
+    return rows.map((r) => r.integrity_check).join('; ')
+  }
+
+  close(): void {
+    if (this.#closed) return
+    this.#closed = true
+    this.db.close()
+  }
+}
+
+/** A stored row as the UI sees it. */
+export function rowToEvent(r: Record<string, unknown>): HistoryEvent {
+  return {
+    server: String(r.server),
+    jail: String(r.jail),
+    ip: String(r.ip),
+    time: Number(r.time),
+    bantime: r.bantime === null ? null : Number(r.bantime),
+    bancount: r.bancount === null ? null : Number(r.bancount),
+    kind: r.kind as HistoryKind,
+    source: r.source as HistorySource,
+    failures: r.failures === null ? null : Number(r.failures),
+    matches: typeof r.matches === 'string' ? (JSON.parse(r.matches) as string[]) : []
+  }
+}
