@@ -40,6 +40,26 @@ export const notificationSettingsSchema = z.object({
 })
 
 /** The current settings (version {@link SETTINGS_VERSION}). */
+// Ban history settings (optional, so files written before they existed load unchanged).
+export const HISTORY_RETENTION_DAYS_MAX = 3650
+const historySettingsShape = {
+  /** Events older than this many days are deleted from BanGUI's ban history. */
+  historyRetentionDays: z.number().int().min(1).max(HISTORY_RETENTION_DAYS_MAX).optional(),
+  /** The admin's own country .mmdb (absolute path); null: the bundled DB-IP Lite database. */
+  geoipDatabasePath: z
+    .string()
+    .max(4096)
+    .refine((p) => p.startsWith('/'), 'the GeoIP database path must be absolute (start with /)')
+    // eslint-disable-next-line no-control-regex
+    .refine(
+      (p) => !/[\u0000-\u001f]/.test(p),
+      'the GeoIP database path contains a control character'
+    )
+    .refine((p) => p.endsWith('.mmdb'), 'the GeoIP database must be an .mmdb file')
+    .nullable()
+    .optional()
+}
+
 export const settingsSchema = z.object({
   socketPath: socketPathSchema,
   /** How often the monitor polls jail counts. */
@@ -48,7 +68,8 @@ export const settingsSchema = z.object({
   /** Start with the window hidden (only when a tray icon could be created). */
   startMinimized: z.boolean(),
   /** Closing the window hides it to the tray instead of quitting. */
-  closeToTray: z.boolean()
+  closeToTray: z.boolean(),
+  ...historySettingsShape
 })
 
 export type AppSettings = z.infer<typeof settingsSchema>
@@ -59,7 +80,9 @@ export const DEFAULT_SETTINGS: AppSettings = {
   pollIntervalMs: 5_000,
   notifications: { enabled: true, perJail: {} },
   startMinimized: false,
-  closeToTray: true
+  closeToTray: true,
+  historyRetentionDays: 365,
+  geoipDatabasePath: null
 }
 
 /** What `updateSettings` accepts: any subset; `perJail` entries are merged, not replaced. */
@@ -73,7 +96,8 @@ export const settingsPatchSchema = z.strictObject({
     })
     .optional(),
   startMinimized: z.boolean().optional(),
-  closeToTray: z.boolean().optional()
+  closeToTray: z.boolean().optional(),
+  ...historySettingsShape
 })
 
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>

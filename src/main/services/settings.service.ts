@@ -150,7 +150,9 @@ export class SettingsService {
         socketPath: p.socketPath,
         pollIntervalMs: p.pollIntervalMs,
         startMinimized: p.startMinimized,
-        closeToTray: p.closeToTray
+        closeToTray: p.closeToTray,
+        historyRetentionDays: p.historyRetentionDays,
+        geoipDatabasePath: p.geoipDatabasePath
       }),
       notifications: {
         enabled: p.notifications?.enabled ?? prev.notifications.enabled,
@@ -297,7 +299,9 @@ function salvage(raw: Raw): { settings: AppSettings; problems: string[] } {
     pollIntervalMs: pick('pollIntervalMs'),
     notifications: pick('notifications'),
     startMinimized: pick('startMinimized'),
-    closeToTray: pick('closeToTray')
+    closeToTray: pick('closeToTray'),
+    historyRetentionDays: pick('historyRetentionDays'),
+    geoipDatabasePath: pick('geoipDatabasePath')
   }
   return { settings, problems }
 }
