@@ -31,17 +31,32 @@ describe('HistoryStore', () => {
   it('creates a WAL database at the latest schema version', () => {
     const s = new HistoryStore(join(dir, 'h.sqlite'))
     expect(userVersion(s.db)).toBe(SCHEMA_VERSION)
-    expect((s.db.prepare('PRAGMA journal_mode').get() as { journal_mode: string }).journal_mode).toBe('wal')
+    expect(
+      (s.db.prepare('PRAGMA journal_mode').get() as { journal_mode: string }).journal_mode
+    ).toBe('wal')
     s.close()
   })
 
   it('merges the same ban seen by the monitor and the importer into one row', () => {
     const s = new HistoryStore(join(dir, 'h.sqlite'))
     s.insert([ban('192.0.2.1', 1000, { bantime: 600 })])
-    s.insert([ban('192.0.2.1', 1000, { source: 'imported', failures: 3, matches: ['l1', 'l2'], bancount: 2 })])
+    s.insert([
+      ban('192.0.2.1', 1000, {
+        source: 'imported',
+        failures: 3,
+        matches: ['l1', 'l2'],
+        bancount: 2
+      })
+    ])
     const rows = s.db.prepare('SELECT * FROM events').all() as Record<string, unknown>[]
     expect(rows).toHaveLength(1)
-    expect(rows[0]).toMatchObject({ source: 'observed', bantime: 600, failures: 3, bancount: 2, matches: '["l1","l2"]' })
+    expect(rows[0]).toMatchObject({
+      source: 'observed',
+      bantime: 600,
+      failures: 3,
+      bancount: 2,
+      matches: '["l1","l2"]'
+    })
     // the rollup counted the ban once
     expect(s.db.prepare('SELECT sum(n) AS n FROM ban_hours').get()).toEqual({ n: 1 })
     s.close()
@@ -59,7 +74,11 @@ describe('HistoryStore', () => {
   it('deletes events older than the retention, rollup included', () => {
     const s = new HistoryStore(join(dir, 'h.sqlite'))
     const now = 100 * 86_400
-    s.insert([ban('192.0.2.1', now - 40 * 86_400), ban('192.0.2.2', now - 10 * 86_400), ban('192.0.2.3', now)])
+    s.insert([
+      ban('192.0.2.1', now - 40 * 86_400),
+      ban('192.0.2.2', now - 10 * 86_400),
+      ban('192.0.2.3', now)
+    ])
     expect(s.purgeOlderThan(30, now)).toBe(1)
     expect(s.count()).toBe(2)
     expect(s.db.prepare('SELECT sum(n) AS n FROM ban_hours').get()).toEqual({ n: 2 })
@@ -93,11 +112,17 @@ describe('HistoryStore', () => {
     const s = new HistoryStore(file)
     expect(userVersion(s.db)).toBe(2)
     expect(s.count()).toBe(4)
-    expect(s.db.prepare('SELECT server, jail, hour, n FROM ban_hours ORDER BY hour, jail').all()).toEqual([
+    expect(
+      s.db.prepare('SELECT server, jail, hour, n FROM ban_hours ORDER BY hour, jail').all()
+    ).toEqual([
       { server: 'local', jail: 'sshd', hour: 5, n: 2 },
       { server: 'local', jail: 'web', hour: 6, n: 1 }
     ])
-    const r = s.db.prepare("SELECT bancount, failures, matches FROM events WHERE ip = '192.0.2.2' AND jail = 'sshd'").get()
+    const r = s.db
+      .prepare(
+        "SELECT bancount, failures, matches FROM events WHERE ip = '192.0.2.2' AND jail = 'sshd'"
+      )
+      .get()
     expect(r).toEqual({ bancount: null, failures: null, matches: null })
     // and new rows go through the v2 merge
     s.insert([ban('192.0.2.2', 3600 * 5 + 2, { source: 'imported', failures: 5 })])

@@ -38,6 +38,7 @@ export class HistoryStore {
   readonly db: DatabaseSync
   readonly path: string
   #insert: StatementSync
+  #near: StatementSync
   #closed = false
 
   /** Opens (creating if needed) and migrates the store at `path` (':memory:' for none). */
@@ -53,6 +54,10 @@ export class HistoryStore {
       this.db.close()
       throw new Error(`cannot open the ban history at ${path}: ${(err as Error).message}`)
     }
+    this.#near = this.db.prepare(
+      `SELECT time FROM events WHERE server = ? AND jail = ? AND ip = ? AND kind = 'ban'
+         AND time BETWEEN ? AND ? LIMIT 1`
+    )
     // A ban seen twice (monitor and importer) is one row: the later source fills in what the
     // first one did not know (fail2ban's failures and matched lines, the ban count).
     this.#insert = this.db.prepare(
@@ -66,17 +71,27 @@ export class HistoryStore {
     )
   }
 
-  /** Records events in one transaction; all or nothing. Returns how many were given. */
+  /**
+   * Records events in one transaction; all or nothing. Returns how many were given.
+   * A ban within a second of a stored ban of the same IP in the same jail is that ban: the
+   * monitor reads times truncated to the second, fail2ban's database keeps them rounded.
+   */
   insert(events: readonly NewEvent[]): number {
     if (events.length === 0) return 0
     this.db.exec('BEGIN IMMEDIATE')
     try {
       for (const e of events) {
+        let time = Math.floor(e.time)
+        if (e.kind === 'ban') {
+          const near = this.#near.get(e.server, e.jail, e.ip, time - 1, time + 1) as
+            { time: number } | undefined
+          if (near) time = near.time
+        }
         this.#insert.run(
           e.server,
           e.jail,
           e.ip,
-          Math.floor(e.time),
+          time,
           e.bantime ?? null,
           e.bancount ?? null,
           e.kind,
@@ -115,7 +130,9 @@ export class HistoryStore {
     const row = this.db
       .prepare('SELECT last_rowid, last_time FROM import_cursors WHERE server = ?')
       .get(server) as { last_rowid: number; last_time: number } | undefined
-    return row ? { lastRowid: row.last_rowid, lastTime: row.last_time } : { lastRowid: 0, lastTime: 0 }
+    return row
+      ? { lastRowid: row.last_rowid, lastTime: row.last_time }
+      : { lastRowid: 0, lastTime: 0 }
   }
 
   setCursor(server: string, c: ImportCursor, nowS = Math.floor(Date.now() / 1000)): void {
