@@ -4,7 +4,10 @@
  * transaction, so a crash mid-migration leaves the previous version intact.
  *
  * Times are epoch seconds (fail2ban's unit). The `ban_hours` rollup (bans per server, jail and
- * hour, kept by a trigger) answers long timelines without scanning every event.
+ * hour, kept by the store's insert, one update per batch) answers long timelines without
+ * scanning every event. Bans (most rows) carry two indexes: one key led by time (appends in
+ * time order, so cheap; covers the window queries and the merge of a ban seen twice) and
+ * (ip, time) for the per-IP history.
  */
 import type { DatabaseSync } from 'node:sqlite'
 
@@ -30,9 +33,8 @@ export const MIGRATIONS: readonly string[] = [
    ALTER TABLE events ADD COLUMN matches TEXT;
    DELETE FROM events WHERE kind = 'ban' AND id NOT IN (
      SELECT min(id) FROM events WHERE kind = 'ban' GROUP BY server, jail, ip, time);
-   CREATE UNIQUE INDEX events_ban_key ON events(server, jail, ip, time) WHERE kind = 'ban';
+   CREATE UNIQUE INDEX events_ban_key ON events(time, jail, server, ip) WHERE kind = 'ban';
    DROP INDEX events_time;
-   CREATE INDEX events_ban_time ON events(time, jail, server, ip) WHERE kind = 'ban';
    CREATE INDEX events_unban_time ON events(time) WHERE kind = 'unban';
    CREATE TABLE ban_hours (
      server TEXT NOT NULL,
@@ -44,10 +46,6 @@ export const MIGRATIONS: readonly string[] = [
    INSERT INTO ban_hours (server, jail, hour, n)
      SELECT server, jail, time / 3600, count(*) FROM events WHERE kind = 'ban'
      GROUP BY server, jail, time / 3600;
-   CREATE TRIGGER events_ban_rollup AFTER INSERT ON events WHEN new.kind = 'ban' BEGIN
-     INSERT INTO ban_hours (server, jail, hour, n) VALUES (new.server, new.jail, new.time / 3600, 1)
-       ON CONFLICT (hour, jail, server) DO UPDATE SET n = n + 1;
-   END;
    CREATE TABLE import_cursors (
      server TEXT PRIMARY KEY,
      last_rowid INTEGER NOT NULL,

@@ -39,6 +39,7 @@ export class HistoryStore {
   readonly path: string
   #insert: StatementSync
   #near: StatementSync
+  #addHour: StatementSync
   #closed = false
 
   /** Opens (creating if needed) and migrates the store at `path` (':memory:' for none). */
@@ -55,15 +56,19 @@ export class HistoryStore {
       throw new Error(`cannot open the ban history at ${path}: ${(err as Error).message}`)
     }
     this.#near = this.db.prepare(
-      `SELECT time FROM events WHERE server = ? AND jail = ? AND ip = ? AND kind = 'ban'
-         AND time BETWEEN ? AND ? LIMIT 1`
+      `SELECT time FROM events WHERE kind = 'ban' AND time BETWEEN ? AND ?
+         AND jail = ? AND server = ? AND ip = ? LIMIT 1`
+    )
+    this.#addHour = this.db.prepare(
+      `INSERT INTO ban_hours (server, jail, hour, n) VALUES (?, ?, ?, ?)
+       ON CONFLICT (hour, jail, server) DO UPDATE SET n = n + excluded.n`
     )
     // A ban seen twice (monitor and importer) is one row: the later source fills in what the
     // first one did not know (fail2ban's failures and matched lines, the ban count).
     this.#insert = this.db.prepare(
       `INSERT INTO events (server, jail, ip, time, bantime, bancount, kind, source, failures, matches)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (server, jail, ip, time) WHERE kind = 'ban' DO UPDATE SET
+       ON CONFLICT (time, jail, server, ip) WHERE kind = 'ban' DO UPDATE SET
          bantime = coalesce(excluded.bantime, bantime),
          bancount = coalesce(excluded.bancount, bancount),
          failures = coalesce(excluded.failures, failures),
@@ -78,14 +83,23 @@ export class HistoryStore {
    */
   insert(events: readonly NewEvent[]): number {
     if (events.length === 0) return 0
+    // new bans per server, jail and hour, added to the rollup once per batch
+    const hours = new Map<string, { server: string; jail: string; hour: number; n: number }>()
     this.db.exec('BEGIN IMMEDIATE')
     try {
       for (const e of events) {
         let time = Math.floor(e.time)
         if (e.kind === 'ban') {
-          const near = this.#near.get(e.server, e.jail, e.ip, time - 1, time + 1) as
+          const near = this.#near.get(time - 1, time + 1, e.jail, e.server, e.ip) as
             { time: number } | undefined
           if (near) time = near.time
+          else {
+            const hour = Math.floor(time / 3600)
+            const key = `${e.server}\n${e.jail}\n${hour}`
+            const h = hours.get(key)
+            if (h) h.n++
+            else hours.set(key, { server: e.server, jail: e.jail, hour, n: 1 })
+          }
         }
         this.#insert.run(
           e.server,
@@ -100,12 +114,23 @@ export class HistoryStore {
           e.matches && e.matches.length > 0 ? JSON.stringify(e.matches) : null
         )
       }
+      for (const h of hours.values()) this.#addHour.run(h.server, h.jail, h.hour, h.n)
       this.db.exec('COMMIT')
     } catch (err) {
       this.db.exec('ROLLBACK')
       throw err
     }
     return events.length
+  }
+
+  /** Recounts the hourly rollup from the events (after a bulk load that bypassed `insert`). */
+  rebuildRollup(): void {
+    this.db.exec(`BEGIN IMMEDIATE;
+      DELETE FROM ban_hours;
+      INSERT INTO ban_hours (server, jail, hour, n)
+        SELECT server, jail, time / 3600, count(*) FROM events WHERE kind = 'ban'
+        GROUP BY server, jail, time / 3600;
+      COMMIT`)
   }
 
   /**
@@ -116,10 +141,17 @@ export class HistoryStore {
     const cutHour = Math.floor((nowS - days * DAY_S) / 3600)
     this.db.exec('BEGIN IMMEDIATE')
     try {
-      const { changes } = this.db.prepare('DELETE FROM events WHERE time < ?').run(cutHour * 3600)
+      let changes = 0
+      for (const kind of ['ban', 'unban']) {
+        // per kind, so each delete walks its own partial time index
+        const r = this.db
+          .prepare('DELETE FROM events WHERE kind = ? AND time < ?')
+          .run(kind, cutHour * 3600)
+        changes += Number(r.changes)
+      }
       this.db.prepare('DELETE FROM ban_hours WHERE hour < ?').run(cutHour)
       this.db.exec('COMMIT')
-      return Number(changes)
+      return changes
     } catch (err) {
       this.db.exec('ROLLBACK')
       throw err
