@@ -23,7 +23,13 @@ export const invokeNames = [
   'watchJail',
   'getSettings',
   'updateSettings',
-  'listAudit'
+  'listAudit',
+  // ban history
+  'historySummary',
+  'historyTimeline',
+  'historyIp',
+  'historyEvents',
+  'historyImport'
 ] as const
 
 export const eventNames = [

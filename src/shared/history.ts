@@ -66,10 +66,14 @@ export interface CountryCount {
 }
 
 export interface HistorySummary {
+  /** servers the history knows (for the server picker) */
+  servers: string[]
   byJail: BansByJail
   top: Offender[]
   repeat: Offender[]
   countries: CountryCount[]
+  /** e.g. the admin's GeoIP database could not be read (the bundled one is used instead) */
+  warnings: string[]
 }
 
 export interface IpHistory {

@@ -9,6 +9,7 @@ import type { AuditAction, AuditEntry } from '../../shared/model.ts'
 import { silentLogger, type Logger } from '../fail2ban/index.ts'
 import { auditIpList, type AuditSink } from '../services/audit.service.ts'
 import { toAppError } from './errors.ts'
+import { HISTORY_CHANNELS } from './history-handlers.ts'
 import type { Handlers } from './registry.ts'
 
 interface AuditRule<K extends InvokeName> {
@@ -104,7 +105,9 @@ export const UNAUDITED_CHANNELS = [
   'findIp',
   'watchJail',
   'getSettings',
-  'listAudit'
+  'listAudit',
+  // the ban history reads BanGUI's own store (historyImport only copies fail2ban's rows in)
+  ...HISTORY_CHANNELS
 ] as const satisfies readonly Exclude<InvokeName, AuditedChannel>[]
 
 export interface AuditedHandlersOptions {

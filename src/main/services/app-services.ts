@@ -2,6 +2,7 @@
  * Builds every main-process service around one fail2ban client. Used by the Electron main
  * process and, unchanged, by the e2e harness and the bench.
  */
+import { dirname, join } from 'node:path'
 import { DEFAULT_SETTINGS } from '../../shared/settings.ts'
 import {
   Fail2BanClient,
@@ -10,6 +11,8 @@ import {
   silentLogger,
   type Logger
 } from '../fail2ban/index.ts'
+import { HistoryService } from '../history/history.service.ts'
+import { historySink } from '../history/history-sink.ts'
 import { AuditService } from './audit.service.ts'
 import { BanService } from './ban.service.ts'
 import { ConnectionService } from './connection.service.ts'
@@ -35,6 +38,8 @@ export interface AppServicesOptions {
   reconnectBackoffMs?: number
   timeoutMs?: number
   logger?: Logger
+  /** The ban history's SQLite file; next to the settings file, or in memory without one. */
+  historyFile?: string
 }
 
 export interface AppServices {
@@ -49,6 +54,7 @@ export interface AppServices {
   reloader: Reloader
   settings: SettingsService
   audit: AuditService
+  history: HistoryService
   /** Starts the connection check and the monitor. */
   start(): Promise<void>
   dispose(): Promise<void>
@@ -93,6 +99,18 @@ export function createAppServices(opts: AppServicesOptions = {}): AppServices {
     onAppend: (entry) => events.emit('auditAppended', entry),
     logger
   })
+  const history = new HistoryService({
+    file:
+      opts.historyFile ??
+      (settings.file ? join(dirname(settings.file), 'history.sqlite') : ':memory:'),
+    server: 'local',
+    dbInfo: () => commands.dbSettings(),
+    retentionDays: () => settings.current.historyRetentionDays ?? 365,
+    geoipPath: () => settings.current.geoipDatabasePath ?? null,
+    logger
+  })
+  // the monitor's ban diff and this app's own bans/unbans go to the history
+  const unsubscribeHistory = events.subscribe(historySink(history, 'local', logger))
   const unsubscribeSettings = settings.onChange((state, changed) => {
     if (changed.includes('pollIntervalMs')) monitor.intervalMs = state.settings.pollIntervalMs
     events.emit('settingsChanged', state)
@@ -109,11 +127,15 @@ export function createAppServices(opts: AppServicesOptions = {}): AppServices {
     reloader,
     settings,
     audit,
+    history,
     async start() {
       await connection.check()
       monitor.start()
+      history.start()
     },
     async dispose() {
+      unsubscribeHistory()
+      history.close()
       unsubscribeSettings()
       monitor.stop()
       connection.stop()
