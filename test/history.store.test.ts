@@ -62,6 +62,25 @@ describe('HistoryStore', () => {
     s.close()
   })
 
+  it('keeps one unban when the app and then the monitor report it', () => {
+    const s = new HistoryStore(join(dir, 'h.sqlite'))
+    const unban = (time: number, source: NewEvent['source']): NewEvent => ({
+      ...ban('192.0.2.1', time),
+      kind: 'unban',
+      source
+    })
+    s.insert([ban('192.0.2.1', 1000), unban(1100, 'manual')])
+    s.insert([unban(1104, 'observed')])
+    s.insert([ban('192.0.2.1', 1200), unban(1300, 'observed')])
+    expect(s.db.prepare('SELECT kind, time, source FROM events ORDER BY time').all()).toEqual([
+      { kind: 'ban', time: 1000, source: 'observed' },
+      { kind: 'unban', time: 1100, source: 'manual' },
+      { kind: 'ban', time: 1200, source: 'observed' },
+      { kind: 'unban', time: 1300, source: 'observed' }
+    ])
+    s.close()
+  })
+
   it('rolls back a whole batch when one event is invalid', () => {
     const s = new HistoryStore(join(dir, 'h.sqlite'))
     expect(() =>

@@ -40,6 +40,7 @@ export class HistoryStore {
   #insert: StatementSync
   #near: StatementSync
   #addHour: StatementSync
+  #last: StatementSync
   #closed = false
 
   /** Opens (creating if needed) and migrates the store at `path` (':memory:' for none). */
@@ -58,6 +59,10 @@ export class HistoryStore {
     this.#near = this.db.prepare(
       `SELECT time FROM events WHERE kind = 'ban' AND time BETWEEN ? AND ?
          AND jail = ? AND server = ? AND ip = ? LIMIT 1`
+    )
+    this.#last = this.db.prepare(
+      `SELECT kind FROM events WHERE ip = ? AND server = ? AND jail = ?
+       ORDER BY time DESC, id DESC LIMIT 1`
     )
     this.#addHour = this.db.prepare(
       `INSERT INTO ban_hours (server, jail, hour, n) VALUES (?, ?, ?, ?)
@@ -100,6 +105,11 @@ export class HistoryStore {
             if (h) h.n++
             else hours.set(key, { server: e.server, jail: e.jail, hour, n: 1 })
           }
+        }
+        // an unban right after an unban (the app's own, then the monitor's) is the same unban
+        if (e.kind === 'unban') {
+          const last = this.#last.get(e.ip, e.server, e.jail) as { kind: string } | undefined
+          if (last?.kind === 'unban') continue
         }
         this.#insert.run(
           e.server,
