@@ -50,8 +50,8 @@ const historySettingsShape = {
     .string()
     .max(4096)
     .refine((p) => p.startsWith('/'), 'the GeoIP database path must be absolute (start with /)')
-    // eslint-disable-next-line no-control-regex
     .refine(
+      // eslint-disable-next-line no-control-regex
       (p) => !/[\u0000-\u001f]/.test(p),
       'the GeoIP database path contains a control character'
     )

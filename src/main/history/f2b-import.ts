@@ -47,7 +47,8 @@ export function fileSource(path: string, busyTimeoutMs = 1_000): F2bRowSource {
         db = new DatabaseSync(path, { readOnly: true, timeout: busyTimeoutMs })
       } catch (err) {
         throw new Error(
-          `cannot open fail2ban's database ${path} read-only: ${(err as Error).message}`
+          `cannot open fail2ban's database ${path} read-only: ${(err as Error).message}`,
+          { cause: err }
         )
       }
       try {

@@ -31,7 +31,8 @@ export class GeoIp {
       this.#reader = new Reader(readFileSync(path))
     } catch (err) {
       throw new Error(
-        `cannot read the GeoIP database ${path}: ${(err as Error).message} (set another .mmdb in Settings, or clear it to use the bundled one)`
+        `cannot read the GeoIP database ${path}: ${(err as Error).message} (set another .mmdb in Settings, or clear it to use the bundled one)`,
+        { cause: err }
       )
     }
   }
@@ -48,7 +49,7 @@ export class GeoIp {
   country(ip: string): string | null {
     const hit = this.#cache.get(ip)
     if (hit !== undefined) return hit
-    let code: string | null = null
+    let code: string | null
     try {
       const rec = this.#reader.get(ip.replace(/\/\d+$/, '')) as CountryRecord
       const c = rec?.country_code ?? rec?.country?.iso_code

@@ -201,7 +201,7 @@ export class HistoryService {
   #country(): { country: (ip: string) => string | null; warnings: string[] } {
     const path = this.#o.geoipPath() ?? bundledGeoIpPath()
     if (this.#geo?.path !== path) {
-      let geo: GeoIp | null = null
+      let geo: GeoIp | null
       let warning: string | null = null
       try {
         geo = new GeoIp(path)

@@ -76,7 +76,9 @@ export function migrate(db: DatabaseSync, target = SCHEMA_VERSION): number {
       db.exec('COMMIT')
     } catch (err) {
       db.exec('ROLLBACK')
-      throw new Error(`history database migration to version ${v + 1} failed: ${String(err)}`)
+      throw new Error(`history database migration to version ${v + 1} failed: ${String(err)}`, {
+        cause: err
+      })
     }
   }
   return userVersion(db)

@@ -54,7 +54,9 @@ export class HistoryStore {
       migrate(this.db)
     } catch (err) {
       this.db.close()
-      throw new Error(`cannot open the ban history at ${path}: ${(err as Error).message}`)
+      throw new Error(`cannot open the ban history at ${path}: ${(err as Error).message}`, {
+        cause: err
+      })
     }
     this.#near = this.db.prepare(
       `SELECT time FROM events WHERE kind = 'ban' AND time BETWEEN ? AND ?

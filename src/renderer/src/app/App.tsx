@@ -1,8 +1,9 @@
-import { useEffect } from 'react'
+import { useEffect, useState } from 'react'
 import { BanDialog } from '../features/ban-dialog/components/BanDialog.tsx'
 import { BanConfirmations } from '../features/bans/components/BanConfirmations.tsx'
 import { BAN_GRID_ID } from '../features/bans/components/BanTable.tsx'
 import { useBansStore } from '../features/bans/store.ts'
+import { HistoryView } from '../features/history/components/HistoryView.tsx'
 import { ConnectionBanner } from '../features/connection/components/ConnectionBanner.tsx'
 import { selectIsConnected, selectServer } from '../features/connection/selectors.ts'
 import { useConnectionStore } from '../features/connection/store.ts'
@@ -36,6 +37,7 @@ export function App() {
   const jailsError = useJailsStore(selectJailsError)
   const selectedJail = useJailsStore(selectSelectedName)
   const watched = useJailsStore(selectWatchedJail)
+  const [view, setView] = useState<'jails' | 'history'>('jails')
 
   useEffect(() => {
     const stopTicker = startTicker()
@@ -109,6 +111,14 @@ export function App() {
         <div className="topbar-actions">
           <button
             type="button"
+            onClick={() => setView(view === 'history' ? 'jails' : 'history')}
+            aria-pressed={view === 'history'}
+            data-testid="history-button"
+          >
+            History
+          </button>
+          <button
+            type="button"
             onClick={() => refreshAll()}
             disabled={!connected}
             title="Refresh (R)"
@@ -128,7 +138,8 @@ export function App() {
         </div>
       </header>
       <ConnectionBanner />
-      <div className="body">
+      {view === 'history' && <HistoryView />}
+      <div className="body" hidden={view === 'history'}>
         <aside className="sidebar">
           <JailList />
         </aside>
