@@ -101,6 +101,7 @@ describe('HistoryStore', () => {
     expect(s.purgeOlderThan(30, now)).toBe(1)
     expect(s.count()).toBe(2)
     expect(s.db.prepare('SELECT sum(n) AS n FROM ban_hours').get()).toEqual({ n: 2 })
+    expect(s.db.prepare('SELECT sum(n) AS n FROM ban_days').get()).toEqual({ n: 2 })
     s.close()
   })
 
@@ -136,6 +137,10 @@ describe('HistoryStore', () => {
     ).toEqual([
       { server: 'local', jail: 'sshd', hour: 5, n: 2 },
       { server: 'local', jail: 'web', hour: 6, n: 1 }
+    ])
+    expect(s.db.prepare('SELECT server, jail, day, n FROM ban_days ORDER BY jail').all()).toEqual([
+      { server: 'local', jail: 'sshd', day: 0, n: 2 },
+      { server: 'local', jail: 'web', day: 0, n: 1 }
     ])
     const r = s.db
       .prepare(
@@ -210,6 +215,7 @@ describe('HistoryStore', () => {
     expect(n % BATCH).toBe(0)
     expect(s.integrity()).toBe('ok')
     expect(s.db.prepare('SELECT sum(n) AS n FROM ban_hours').get()).toEqual({ n })
+    expect(s.db.prepare('SELECT sum(n) AS n FROM ban_days').get()).toEqual({ n })
     s.insert([ban('192.0.2.9', 5)])
     expect(s.count()).toBe(n + 1)
     s.close()

@@ -102,8 +102,8 @@ export function bucketFor(rangeS: number): number {
 }
 
 /**
- * Bans per jail per bucket. Buckets of an hour or more come from the hourly rollup (a year is
- * ~9k rows per jail, not every event); shorter ones count events. Buckets start at multiples
+ * Bans per jail per bucket. Buckets of whole days come from the daily rollup (a year is 365
+ * rows per jail and server), of whole hours from the hourly one; shorter ones count events. Buckets start at multiples
  * of their width (UTC), so panning keeps bucket edges still.
  */
 export function timeline(db: DatabaseSync, w: Window & { bucketS?: number }): Timeline {
@@ -114,19 +114,26 @@ export function timeline(db: DatabaseSync, w: Window & { bucketS?: number }): Ti
   const [sc, sp] = serverClause(w)
   // node:sqlite binds JS numbers as REAL: the division is cast back to a bucket index
   const rows = (
-    bucketS % 3600 === 0
+    bucketS % 86_400 === 0
       ? db
           .prepare(
-            `SELECT jail, CAST((hour * 3600 - ?) / ? AS INTEGER) AS b, sum(n) AS c FROM ban_hours
-             WHERE hour >= ? AND hour < ?${sc} GROUP BY jail, b`
+            `SELECT jail, CAST((day * 86400 - ?) / ? AS INTEGER) AS b, sum(n) AS c FROM ban_days
+             WHERE day >= ? AND day < ?${sc} GROUP BY jail, b`
           )
-          .all(start, bucketS, start / 3600, end / 3600, ...sp)
-      : db
-          .prepare(
-            `SELECT jail, CAST((time - ?) / ? AS INTEGER) AS b, count(*) AS c FROM events
-             WHERE kind = 'ban' AND time >= ? AND time < ?${sc} GROUP BY jail, b`
-          )
-          .all(start, bucketS, start, end, ...sp)
+          .all(start, bucketS, start / 86_400, end / 86_400, ...sp)
+      : bucketS % 3600 === 0
+        ? db
+            .prepare(
+              `SELECT jail, CAST((hour * 3600 - ?) / ? AS INTEGER) AS b, sum(n) AS c FROM ban_hours
+               WHERE hour >= ? AND hour < ?${sc} GROUP BY jail, b`
+            )
+            .all(start, bucketS, start / 3600, end / 3600, ...sp)
+        : db
+            .prepare(
+              `SELECT jail, CAST((time - ?) / ? AS INTEGER) AS b, count(*) AS c FROM events
+               WHERE kind = 'ban' AND time >= ? AND time < ?${sc} GROUP BY jail, b`
+            )
+            .all(start, bucketS, start, end, ...sp)
   ) as { jail: string; b: number; c: number }[]
   const byJail = new Map<string, number[]>()
   for (const r of rows) {

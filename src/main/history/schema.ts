@@ -3,9 +3,9 @@
  * number of migrations applied; opening a store applies the missing ones, each in its own
  * transaction, so a crash mid-migration leaves the previous version intact.
  *
- * Times are epoch seconds (fail2ban's unit). The `ban_hours` rollup (bans per server, jail and
- * hour, kept by the store's insert, one update per batch) answers long timelines without
- * scanning every event. Bans (most rows) carry two indexes: one key led by time (appends in
+ * Times are epoch seconds (fail2ban's unit). The `ban_hours` and `ban_days` rollups (bans per
+ * server, jail and hour or UTC day, kept by the store's insert, one update per batch) answer
+ * long timelines without scanning every event. Bans (most rows) carry two indexes: one key led by time (appends in
  * time order, so cheap; covers the window queries and the merge of a ban seen twice) and
  * (ip, time) for the per-IP history.
  */
@@ -46,6 +46,16 @@ export const MIGRATIONS: readonly string[] = [
    INSERT INTO ban_hours (server, jail, hour, n)
      SELECT server, jail, time / 3600, count(*) FROM events WHERE kind = 'ban'
      GROUP BY server, jail, time / 3600;
+   CREATE TABLE ban_days (
+     server TEXT NOT NULL,
+     jail TEXT NOT NULL,
+     day INTEGER NOT NULL,
+     n INTEGER NOT NULL,
+     PRIMARY KEY (day, jail, server)
+   ) WITHOUT ROWID;
+   INSERT INTO ban_days (server, jail, day, n)
+     SELECT server, jail, time / 86400, count(*) FROM events WHERE kind = 'ban'
+     GROUP BY server, jail, time / 86400;
    CREATE TABLE import_cursors (
      server TEXT PRIMARY KEY,
      last_rowid INTEGER NOT NULL,

@@ -40,6 +40,7 @@ export class HistoryStore {
   #insert: StatementSync
   #near: StatementSync
   #addHour: StatementSync
+  #addDay: StatementSync
   #last: StatementSync
   #closed = false
 
@@ -65,6 +66,10 @@ export class HistoryStore {
     this.#last = this.db.prepare(
       `SELECT kind FROM events WHERE ip = ? AND server = ? AND jail = ?
        ORDER BY time DESC, id DESC LIMIT 1`
+    )
+    this.#addDay = this.db.prepare(
+      `INSERT INTO ban_days (server, jail, day, n) VALUES (?, ?, ?, ?)
+       ON CONFLICT (day, jail, server) DO UPDATE SET n = n + excluded.n`
     )
     this.#addHour = this.db.prepare(
       `INSERT INTO ban_hours (server, jail, hour, n) VALUES (?, ?, ?, ?)
@@ -92,6 +97,7 @@ export class HistoryStore {
     if (events.length === 0) return 0
     // new bans per server, jail and hour, added to the rollup once per batch
     const hours = new Map<string, { server: string; jail: string; hour: number; n: number }>()
+    const days = new Map<string, { server: string; jail: string; day: number; n: number }>()
     this.db.exec('BEGIN IMMEDIATE')
     try {
       for (const e of events) {
@@ -106,6 +112,11 @@ export class HistoryStore {
             const h = hours.get(key)
             if (h) h.n++
             else hours.set(key, { server: e.server, jail: e.jail, hour, n: 1 })
+            const day = Math.floor(time / 86_400)
+            const dkey = `${e.server}\n${e.jail}\n${day}`
+            const d = days.get(dkey)
+            if (d) d.n++
+            else days.set(dkey, { server: e.server, jail: e.jail, day, n: 1 })
           }
         }
         // an unban right after an unban (the app's own, then the monitor's) is the same unban
@@ -127,6 +138,7 @@ export class HistoryStore {
         )
       }
       for (const h of hours.values()) this.#addHour.run(h.server, h.jail, h.hour, h.n)
+      for (const d of days.values()) this.#addDay.run(d.server, d.jail, d.day, d.n)
       this.db.exec('COMMIT')
     } catch (err) {
       this.db.exec('ROLLBACK')
@@ -142,26 +154,31 @@ export class HistoryStore {
       INSERT INTO ban_hours (server, jail, hour, n)
         SELECT server, jail, time / 3600, count(*) FROM events WHERE kind = 'ban'
         GROUP BY server, jail, time / 3600;
+      DELETE FROM ban_days;
+      INSERT INTO ban_days (server, jail, day, n)
+        SELECT server, jail, time / 86400, count(*) FROM events WHERE kind = 'ban'
+        GROUP BY server, jail, time / 86400;
       COMMIT`)
   }
 
   /**
-   * Deletes events older than `days` days (cut at a whole hour, so the hourly rollup stays
+   * Deletes events older than `days` days (cut at the start of a UTC day, so the rollups stay
    * exact). Returns the number of events deleted.
    */
   purgeOlderThan(days: number, nowS = Math.floor(Date.now() / 1000)): number {
-    const cutHour = Math.floor((nowS - days * DAY_S) / 3600)
+    const cutDay = Math.floor((nowS - days * DAY_S) / DAY_S)
+    const cut = cutDay * DAY_S
     this.db.exec('BEGIN IMMEDIATE')
     try {
-      let changes = 0
-      for (const kind of ['ban', 'unban']) {
-        // per kind, so each delete walks its own partial time index
-        const r = this.db
-          .prepare('DELETE FROM events WHERE kind = ? AND time < ?')
-          .run(kind, cutHour * 3600)
-        changes += Number(r.changes)
-      }
-      this.db.prepare('DELETE FROM ban_hours WHERE hour < ?').run(cutHour)
+      // per kind (literal, so each delete walks its own partial time index)
+      let changes = Number(
+        this.db.prepare("DELETE FROM events WHERE kind = 'ban' AND time < ?").run(cut).changes
+      )
+      changes += Number(
+        this.db.prepare("DELETE FROM events WHERE kind = 'unban' AND time < ?").run(cut).changes
+      )
+      this.db.prepare('DELETE FROM ban_hours WHERE hour < ?').run(cutDay * 24)
+      this.db.prepare('DELETE FROM ban_days WHERE day < ?').run(cutDay)
       this.db.exec('COMMIT')
       return changes
     } catch (err) {
