@@ -137,16 +137,7 @@ const file = join(dir, 'big.sqlite')
 const store = new HistoryStore(file)
 {
   const evs = synth(N.big, 42, STEP, T0)
-  const ins = store.db.prepare(
-    'INSERT INTO events (server, jail, ip, time, bantime, kind, source) VALUES (?, ?, ?, ?, ?, ?, ?)'
-  )
-  const [ms] = time(() => {
-    store.db.exec('BEGIN')
-    for (const e of evs)
-      ins.run(e.server, e.jail, e.ip, e.time, e.bantime ?? null, e.kind, e.source)
-    store.db.exec('COMMIT')
-    store.rebuildRollup()
-  })
+  const [ms] = time(() => store.bulkLoad(evs))
   console.log(`(built ${N.big} events in ${(ms / 1000).toFixed(1)} s)`)
   store.db.exec('PRAGMA wal_checkpoint(TRUNCATE)')
   const bytes = statSync(file).size

@@ -26,7 +26,6 @@ export interface HistoryEvent {
 export interface JailBanCount {
   jail: string
   bans: number
-  ips: number
 }
 
 export interface BansByJail {

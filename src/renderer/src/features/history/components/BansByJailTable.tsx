@@ -1,6 +1,6 @@
 import type { BansByJail } from '../../../../../shared/history.ts'
 
-/** Bans and distinct IPs per jail in the window, with the diagnostic when it looks off. */
+/** Bans per jail in the window, with the diagnostic when it looks off. */
 export function BansByJailTable({ data }: { data: BansByJail }) {
   return (
     <section className="history-card" aria-label="Bans by jail" data-testid="history-by-jail">
@@ -18,7 +18,6 @@ export function BansByJailTable({ data }: { data: BansByJail }) {
             <tr>
               <th>Jail</th>
               <th className="num">Bans</th>
-              <th className="num">IPs</th>
             </tr>
           </thead>
           <tbody>
@@ -26,7 +25,6 @@ export function BansByJailTable({ data }: { data: BansByJail }) {
               <tr key={r.jail} data-testid={`history-jail-${r.jail}`}>
                 <td>{r.jail}</td>
                 <td className="num">{r.bans}</td>
-                <td className="num">{r.ips}</td>
               </tr>
             ))}
           </tbody>

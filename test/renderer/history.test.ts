@@ -4,15 +4,15 @@ import {
   historyFileName,
   historyToCsv,
   historyToJson
-} from '../src/renderer/src/features/history/export.ts'
-import { selectIsZoomed } from '../src/renderer/src/features/history/selectors.ts'
+} from '../../src/renderer/src/features/history/export.ts'
+import { selectIsZoomed } from '../../src/renderer/src/features/history/selectors.ts'
 import {
   initialHistoryState,
   PRESET_SECONDS,
   useHistoryStore
-} from '../src/renderer/src/features/history/store.ts'
-import type { HistoryEvent, Timeline } from '../src/shared/history.ts'
-import { createFakeBangui, deferred, failure, type FakeBangui } from './renderer/fake-bangui.ts'
+} from '../../src/renderer/src/features/history/store.ts'
+import type { HistoryEvent, Timeline } from '../../src/shared/history.ts'
+import { createFakeBangui, deferred, failure, type FakeBangui } from './fake-bangui.ts'
 
 const ev: HistoryEvent = {
   server: 'local',
