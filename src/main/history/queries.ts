@@ -104,12 +104,15 @@ export function bansByJail(db: DatabaseSync, o: BansByJailOptions): BansByJail {
 
 function diagnose(db: DatabaseSync, o: BansByJailOptions, total: number): string | null {
   const [sc, sp] = serverClause(o)
-  const span = db
-    .prepare(
-      `SELECT min(time) AS oldest, max(time) AS newest, count(*) AS n FROM events
-       WHERE kind = 'ban'${sc}`
-    )
-    .get(...sp) as { oldest: number | null; newest: number | null; n: number }
+  // the first and last ban walking the time index (no count of every ban)
+  const edge = (order: 'ASC' | 'DESC'): number | null => {
+    const r = db
+      .prepare(`SELECT time FROM events WHERE kind = 'ban'${sc} ORDER BY time ${order} LIMIT 1`)
+      .get(...sp) as { time: number } | undefined
+    return r ? r.time : null
+  }
+  const newest = edge('DESC')
+  const span = { oldest: newest === null ? null : edge('ASC'), newest }
   const now = o.nowS ?? Math.floor(Date.now() / 1000)
   const purge = o.purgeAgeS ?? null
   const purgeNote =
@@ -117,7 +120,7 @@ function diagnose(db: DatabaseSync, o: BansByJailOptions, total: number): string
       ? `fail2ban's database only keeps ${describeAge(purge)} (dbpurgeage): older bans come from BanGUI's own history`
       : null
   if (total === 0) {
-    if (span.n === 0 || span.newest === null) {
+    if (span.newest === null) {
       return (
         'no ban recorded yet: BanGUI records bans while it runs and imports what fail2ban still keeps' +
         (purge ? ` (${describeAge(purge)}, its dbpurgeage)` : '')
