@@ -199,31 +199,39 @@ export interface OffenderOptions extends Window {
   country?: (ip: string) => string | null
 }
 
-/** IPs with the most bans in the window, across jails and servers. */
+/**
+ * IPs with the most bans in the window, across jails and servers. Two steps: rank IPs by count
+ * (one grouping, no distinct aggregates over the whole window), then fetch the jails and
+ * servers of the few ranked IPs through the per-IP index.
+ */
 export function offenders(db: DatabaseSync, o: OffenderOptions): Offender[] {
   const [sc, sp] = serverClause(o)
-  const rows = db
+  const ranked = db
     .prepare(
-      `SELECT ip, count(*) AS bans, group_concat(DISTINCT jail) AS jails,
-              count(DISTINCT server) AS servers, max(time) AS last FROM events
+      `SELECT ip, count(*) AS bans, max(time) AS last FROM events
        WHERE kind = 'ban' AND time >= ? AND time < ?${sc}
        GROUP BY ip HAVING count(*) >= ? ORDER BY bans DESC, last DESC, ip LIMIT ?`
     )
     .all(o.since, o.until, ...sp, o.minBans ?? 1, o.limit) as {
     ip: string
     bans: number
-    jails: string
-    servers: number
     last: number
   }[]
-  return rows.map((r) => ({
-    ip: r.ip,
-    bans: r.bans,
-    jails: r.jails.split(',').sort(),
-    servers: r.servers,
-    lastBan: r.last,
-    country: o.country ? o.country(r.ip) : null
-  }))
+  const where = db.prepare(
+    `SELECT DISTINCT jail, server FROM events
+     WHERE ip = ? AND kind = 'ban' AND time >= ? AND time < ?${sc}`
+  )
+  return ranked.map((r) => {
+    const places = where.all(r.ip, o.since, o.until, ...sp) as { jail: string; server: string }[]
+    return {
+      ip: r.ip,
+      bans: r.bans,
+      jails: [...new Set(places.map((p) => p.jail))].sort(),
+      servers: new Set(places.map((p) => p.server)).size,
+      lastBan: r.last,
+      country: o.country ? o.country(r.ip) : null
+    }
+  })
 }
 
 /** Bans and distinct IPs per country in the window, most bans first. */
