@@ -26,7 +26,13 @@ export const invokeNames = [
   'listAudit',
   'getAccess',
   'chooseAccess',
-  'checkSudo'
+  'checkSudo',
+  // ban history
+  'historySummary',
+  'historyTimeline',
+  'historyIp',
+  'historyEvents',
+  'historyImport'
 ] as const
 
 export const eventNames = [

@@ -20,6 +20,7 @@ import type {
   ReloadResult,
   ServerInfo
 } from './model.ts'
+import type { HistoryEvent, HistorySummary, ImportReport, IpHistory, Timeline } from './history.ts'
 import { UNBAN_ALL_EVERY_JAIL, type EventName, type InvokeName } from './channels.ts'
 import {
   checkIgnoreIp,
@@ -99,6 +100,51 @@ const durationSchema = z.number().int().min(-1).max(315_360_000)
  */
 function channel<Res>() {
   return <S extends z.ZodType>(request: S): { request: S; response?: Res } => ({ request })
+}
+
+// ---- ban history (times in epoch seconds; windows are [since, until)) ----
+
+const epochS = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 40)
+/** One server's history, or every server's (null). */
+const historyWindow = z
+  .strictObject({ server: z.string().min(1).max(256).nullable(), since: epochS, until: epochS })
+  .refine((w) => w.since < w.until, { message: 'the window must start before it ends' })
+  .refine((w) => w.until - w.since <= 20 * 366 * 86_400, {
+    message: 'the window may span at most 20 years'
+  })
+
+const historyContract = {
+  /**
+   * Bans by jail in the window (with a diagnostic when it looks empty or incomplete), the top
+   * `limit` offenders, repeat offenders (banned `minRepeat`+ times, across jails and servers)
+   * with their country, and top countries. Errors: invalid-argument, internal.
+   */
+  historySummary: channel<HistorySummary>()(
+    z.intersection(
+      historyWindow,
+      z.strictObject({
+        limit: z.number().int().min(1).max(1000).default(20),
+        minRepeat: z.number().int().min(2).max(1_000_000).default(3)
+      })
+    )
+  ),
+  /** Bans per jail per bucket; the bucket width follows the window (zoom). */
+  historyTimeline: channel<Timeline>()(historyWindow),
+  /** Every recorded event of one IP (newest first) with its country. */
+  historyIp: channel<IpHistory>()(z.strictObject({ ip: ipSchema })),
+  /** The window's events for export, oldest first (at most `limit`). */
+  historyEvents: channel<HistoryEvent[]>()(
+    z.intersection(
+      historyWindow,
+      z.strictObject({ limit: z.number().int().min(1).max(500_000).default(100_000) })
+    )
+  ),
+  /** Imports fail2ban's database now; null when the server keeps none. Errors: not-connected. */
+  historyImport: channel<ImportReport | null>()(noArgs)
 }
 
 export const invokeContract = {
@@ -219,7 +265,8 @@ export const invokeContract = {
    */
   chooseAccess: channel<AccessState>()(z.strictObject({ mode: z.enum(ACCESS_MODES) })),
   /** Whether `sudo -n` would start the helper without a password ("Check again"). */
-  checkSudo: channel<SudoCheck>()(noArgs)
+  checkSudo: channel<SudoCheck>()(noArgs),
+  ...historyContract
 }
 
 export type InvokeContract = typeof invokeContract

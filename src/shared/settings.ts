@@ -55,6 +55,26 @@ export const notificationSettingsSchema = z.object({
 })
 
 /** The current settings (version {@link SETTINGS_VERSION}). */
+// Ban history settings (optional, so files written before they existed load unchanged).
+export const HISTORY_RETENTION_DAYS_MAX = 3650
+const historySettingsShape = {
+  /** Events older than this many days are deleted from BanGUI's ban history. */
+  historyRetentionDays: z.number().int().min(1).max(HISTORY_RETENTION_DAYS_MAX).optional(),
+  /** The admin's own country .mmdb (absolute path); null: the bundled DB-IP Lite database. */
+  geoipDatabasePath: z
+    .string()
+    .max(4096)
+    .refine((p) => p.startsWith('/'), 'the GeoIP database path must be absolute (start with /)')
+    .refine(
+      // eslint-disable-next-line no-control-regex
+      (p) => !/[\u0000-\u001f]/.test(p),
+      'the GeoIP database path contains a control character'
+    )
+    .refine((p) => p.endsWith('.mmdb'), 'the GeoIP database must be an .mmdb file')
+    .nullable()
+    .optional()
+}
+
 export const settingsSchema = z.object({
   socketPath: socketPathSchema,
   /** How often the monitor polls jail counts. */
@@ -68,7 +88,8 @@ export const settingsSchema = z.object({
    * How to reach fail2ban (direct socket, or the helper through pkexec or sudo). Changed only
    * through the access screen's own channel, never by a settings patch.
    */
-  access: z.enum(ACCESS_MODES)
+  access: z.enum(ACCESS_MODES),
+  ...historySettingsShape
 })
 
 export type AppSettings = z.infer<typeof settingsSchema>
@@ -80,7 +101,9 @@ export const DEFAULT_SETTINGS: AppSettings = {
   notifications: { enabled: true, perJail: {} },
   startMinimized: false,
   closeToTray: true,
-  access: 'direct'
+  access: 'direct',
+  historyRetentionDays: 365,
+  geoipDatabasePath: null
 }
 
 /** What `updateSettings` accepts: any subset; `perJail` entries are merged, not replaced. */
@@ -94,7 +117,8 @@ export const settingsPatchSchema = z.strictObject({
     })
     .optional(),
   startMinimized: z.boolean().optional(),
-  closeToTray: z.boolean().optional()
+  closeToTray: z.boolean().optional(),
+  ...historySettingsShape
 })
 
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>

@@ -9,6 +9,7 @@ import type { AuditAction, AuditEntry } from '../../shared/model.ts'
 import { Fail2BanArgumentError, silentLogger, type Logger } from '../fail2ban/index.ts'
 import { auditIpList, type AuditSink } from '../services/audit.service.ts'
 import { toAppError } from './errors.ts'
+import { HISTORY_CHANNELS } from './history-handlers.ts'
 import type { Handlers } from './handlers.ts'
 
 interface AuditRule<K extends InvokeName> {
@@ -115,7 +116,9 @@ export const UNAUDITED_CHANNELS = [
   'getSettings',
   'listAudit',
   'getAccess',
-  'checkSudo'
+  'checkSudo',
+  // the ban history reads BanGUI's own store (historyImport only copies fail2ban's rows in)
+  ...HISTORY_CHANNELS
 ] as const satisfies readonly Exclude<InvokeName, AuditedChannel>[]
 
 export interface AuditedHandlersOptions {

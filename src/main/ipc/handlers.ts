@@ -5,6 +5,7 @@
  */
 import type { InvokeName, ParsedRequestOf, ResponseOf } from '../../shared/contract.ts'
 import type { AppServices } from '../services/app-services.ts'
+import { historyHandlers } from './history-handlers.ts'
 
 export type Handlers = { [K in InvokeName]: (req: ParsedRequestOf<K>) => Promise<ResponseOf<K>> }
 
@@ -33,6 +34,7 @@ export function createHandlers(s: AppServices): Handlers {
     listAudit: ({ limit }) => s.audit.tail(limit),
     getAccess: async () => s.access.state(),
     chooseAccess: ({ mode }) => s.access.choose(mode),
-    checkSudo: () => s.access.checkSudo()
+    checkSudo: () => s.access.checkSudo(),
+    ...historyHandlers(s)
   }
 }

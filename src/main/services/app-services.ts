@@ -2,6 +2,8 @@
  * Builds every main-process service around one fail2ban client. Used by the Electron main
  * process and, unchanged, by the e2e harness and the bench.
  */
+import { dirname, join } from 'node:path'
+import { DEFAULT_SETTINGS } from '../../shared/settings.ts'
 import {
   Fail2BanClient,
   Fail2BanCommands,
@@ -10,10 +12,12 @@ import {
   type Connector,
   type Logger
 } from '../fail2ban/index.ts'
-import { DEFAULT_SETTINGS } from '../../shared/settings.ts'
 import { INSTALLED_HELPER_PATH, type AccessMode } from '../../shared/access.ts'
 import type { HelperVia } from '../helper/launcher.ts'
 import { AccessService } from './access.service.ts'
+import { HistoryService } from '../history/history.service.ts'
+import { helperSource } from '../history/f2b-import.ts'
+import { historySink } from '../history/history-sink.ts'
 import { AuditService } from './audit.service.ts'
 import { ClientLink } from './client-link.ts'
 import { startHelperClient } from './helper-client.ts'
@@ -52,6 +56,8 @@ export interface AppServicesOptions {
     /** Tests run as root and start the helper directly instead of through pkexec or sudo. */
     via?: (mode: Exclude<AccessMode, 'direct'>) => HelperVia
   }
+  /** The ban history's SQLite file; next to the settings file, or in memory without one. */
+  historyFile?: string
 }
 
 export interface AppServices {
@@ -68,6 +74,7 @@ export interface AppServices {
   settings: SettingsService
   audit: AuditService
   access: AccessService
+  history: HistoryService
   /** Starts the remembered access mode, the connection check and the monitor. */
   start(): Promise<void>
   dispose(): Promise<void>
@@ -156,6 +163,20 @@ export function createAppServices(opts: AppServicesOptions = {}): AppServices {
     if (name === 'accessChanged' && access.state().helper.status !== 'starting')
       void connection.check()
   })
+  const history = new HistoryService({
+    file:
+      opts.historyFile ??
+      (settings.file ? join(dirname(settings.file), 'history.sqlite') : ':memory:'),
+    server: 'local',
+    dbInfo: () => commands.dbSettings(),
+    // Where fail2ban's database is not readable here (the app is not root), the helper reads it.
+    helperSource: helperSource((tokens) => link.send(tokens)),
+    retentionDays: () => settings.current.historyRetentionDays ?? 365,
+    geoipPath: () => settings.current.geoipDatabasePath ?? null,
+    logger
+  })
+  // the monitor's ban diff and this app's own bans/unbans go to the history
+  const unsubscribeHistory = events.subscribe(historySink(history, 'local', logger))
   const unsubscribeSettings = settings.onChange((state, changed) => {
     if (changed.includes('pollIntervalMs')) monitor.intervalMs = state.settings.pollIntervalMs
     events.emit('settingsChanged', state)
@@ -175,12 +196,16 @@ export function createAppServices(opts: AppServicesOptions = {}): AppServices {
     settings,
     audit,
     access,
+    history,
     async start() {
       if (access.mode !== 'direct') await access.start()
       await connection.check()
       monitor.start()
+      history.start()
     },
     async dispose() {
+      unsubscribeHistory()
+      history.close()
       unsubscribeSettings()
       unsubscribeAccess()
       monitor.stop()

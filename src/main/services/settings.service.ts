@@ -153,7 +153,9 @@ export class SettingsService {
         socketPath: p.socketPath,
         pollIntervalMs: p.pollIntervalMs,
         startMinimized: p.startMinimized,
-        closeToTray: p.closeToTray
+        closeToTray: p.closeToTray,
+        historyRetentionDays: p.historyRetentionDays,
+        geoipDatabasePath: p.geoipDatabasePath
       }),
       notifications: {
         enabled: p.notifications?.enabled ?? prev.notifications.enabled,
@@ -322,7 +324,9 @@ function salvage(raw: Raw): { settings: AppSettings; problems: string[] } {
     notifications: pick('notifications'),
     startMinimized: pick('startMinimized'),
     closeToTray: pick('closeToTray'),
-    access: pick('access')
+    access: pick('access'),
+    historyRetentionDays: pick('historyRetentionDays'),
+    geoipDatabasePath: pick('geoipDatabasePath')
   }
   return { settings, problems }
 }

@@ -1,4 +1,4 @@
-import { useEffect } from 'react'
+import { useEffect, useState } from 'react'
 import { AccessScreen } from '../features/access/components/AccessScreen.tsx'
 import { needsAccessScreen } from '../features/access/selectors.ts'
 import { useAccessStore } from '../features/access/store.ts'
@@ -6,6 +6,7 @@ import { BanDialog } from '../features/ban-dialog/components/BanDialog.tsx'
 import { BanConfirmations } from '../features/bans/components/BanConfirmations.tsx'
 import { BAN_GRID_ID } from '../features/bans/components/BanTable.tsx'
 import { useBansStore } from '../features/bans/store.ts'
+import { HistoryView } from '../features/history/components/HistoryView.tsx'
 import { ConnectionBanner } from '../features/connection/components/ConnectionBanner.tsx'
 import { selectIsConnected, selectServer } from '../features/connection/selectors.ts'
 import { useConnectionStore } from '../features/connection/store.ts'
@@ -41,6 +42,7 @@ export function App() {
   const watched = useJailsStore(selectWatchedJail)
   const connectionStatus = useConnectionStore((s) => s.connection?.status)
   const showAccess = useAccessStore((s) => needsAccessScreen(s, connectionStatus))
+  const [view, setView] = useState<'jails' | 'history'>('jails')
 
   useEffect(() => {
     const stopTicker = startTicker()
@@ -114,6 +116,14 @@ export function App() {
         <div className="topbar-actions">
           <button
             type="button"
+            onClick={() => setView(view === 'history' ? 'jails' : 'history')}
+            aria-pressed={view === 'history'}
+            data-testid="history-button"
+          >
+            History
+          </button>
+          <button
+            type="button"
             onClick={() => refreshAll()}
             disabled={!connected}
             title="Refresh (R)"
@@ -133,7 +143,8 @@ export function App() {
         </div>
       </header>
       <ConnectionBanner />
-      <div className="body">
+      {view === 'history' && <HistoryView />}
+      <div className="body" hidden={view === 'history'}>
         <aside className="sidebar">
           <JailList />
         </aside>
