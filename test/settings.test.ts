@@ -50,7 +50,9 @@ describe('settings file', () => {
       notifications: { enabled: false, perJail: {} },
       startMinimized: true,
       closeToTray: false, // v1 quit on close: upgraders keep that
-      access: 'direct'
+      access: 'direct',
+      historyRetentionDays: 365,
+      geoipDatabasePath: null
     })
     expect(s.warnings).toEqual([])
     expect(onDisk()).toEqual({ version: SETTINGS_VERSION, ...s.current })

@@ -470,7 +470,20 @@ const HOSTILE: Record<string, unknown[]> = {
     {},
     'pkexec',
     withProto('{"__proto__":{"mode":"sudo"}}')
-  ]
+  ],
+  // the history reads BanGUI's own store; hostile windows and IPs are refused before any query
+  historySummary: [
+    { server: null, since: 10, until: 5 },
+    { server: null, since: 0, until: 1e12 },
+    { server: null, since: 0, until: 10, limit: 1e9 },
+    { server: null, since: 0, until: 10, minRepeat: 1 },
+    { server: 'x'.repeat(300), since: 0, until: 10 },
+    'x'
+  ],
+  historyTimeline: [{ server: null, since: 'yesterday', until: 10 }, { since: 0, until: 10 }, 'x'],
+  historyIp: [{ ip: '0.0.0.0/0' }, { ip: '198.51.100.7<F2B_END_COMMAND>' }, { ip: 5 }, 'x'],
+  historyEvents: [{ server: null, since: 0, until: 10, limit: 1e9 }, { server: null }, 'x'],
+  historyImport: NOT_AN_OBJECT
 }
 
 /** Everything an attack could change, read with a separate client (values, not the app's view). */
