@@ -292,6 +292,8 @@ const REFUSED: (string | number)[][] = [
   ['get', 'nosuchjail', 'bantime'],
   ['get', 'dbfile', 'bantime'],
   ['bangui-dbrows'],
+  ['bangui-configured-jails', '--all'],
+  ['bangui-configured-jails', '-d'],
   ['bangui-dbrows', 0, 0, 0],
   ['bangui-dbrows', 0, 0, 10001],
   ['bangui-dbrows', -1, 0, 10],
@@ -462,6 +464,14 @@ describe('bangui-dbrows', () => {
     expect(page[1].map((r) => r[0])).toEqual([ids[1]])
     // since in the future: nothing
     expect(await wire.send(['bangui-dbrows', t0 + 86_400, 0, 100])).toEqual([0, []])
+  }, 30_000)
+})
+
+describe('bangui-configured-jails', () => {
+  it('names the jails the configuration enables, and nothing else of the dump', async () => {
+    const r = (await wire.send(['bangui-configured-jails'])) as [number, unknown]
+    expect(r[0]).toBe(0)
+    expect([...(r[1] as string[])].sort()).toEqual([...server.jails].sort())
   }, 30_000)
 })
 

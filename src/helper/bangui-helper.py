@@ -538,6 +538,10 @@ class Policy(object):
                 check_uint(a[3], 'limit', 1, DB_MAX_ROWS)
                 return 'dbrows', a, False
             raise Refused('bangui-dbrows takes since, after_rowid and limit')
+        if verb == 'bangui-configured-jails':
+            if n == 1:
+                return 'configured', a, False
+            raise Refused('bangui-configured-jails takes no arguments')
         raise Refused('command %r is not allowed' % short(str(verb), 40))
 
 
@@ -562,6 +566,37 @@ def run_reload(args, sock_path, conf_dir):
         return frame((0, output))
     return frame((1, Exception('fail2ban-client reload exited with %d: %s'
                                % (p.returncode, output))))
+
+
+def configured_jails(sock_path, conf_dir):
+    """The jails the configuration enables (`fail2ban-client -d`), skipped ones included.
+
+    Only jail names leave the helper, never the dump itself: it holds every action's
+    parameters, which may include secrets (API keys, mail passwords).
+    """
+    argv = [FAIL2BAN_CLIENT, '-s', sock_path]
+    if conf_dir is not None:
+        argv += ['-c', conf_dir]
+    argv.append('-d')
+    try:
+        p = subprocess.run(argv, env=dict(CLEAN_ENV), cwd='/', stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           timeout=RELOAD_TIMEOUT_S, close_fds=True)
+    except subprocess.TimeoutExpired:
+        return frame((1, Exception('fail2ban-client -d timed out after %d s' % RELOAD_TIMEOUT_S)))
+    except OSError as e:
+        return frame((1, Exception('cannot run %s: %s' % (FAIL2BAN_CLIENT, e))))
+    output = p.stdout.decode('utf-8', 'replace')
+    if p.returncode != 0:
+        tail = ' | '.join(output.strip().splitlines()[-3:])
+        return frame((1, Exception('reading the configuration failed: %s' % short(tail, 2000))))
+    jails = []
+    for m in re.finditer(r"^\['start', '([^']+)'\]$", output, re.M):
+        jails.append(m.group(1))
+    for m in re.finditer(r"Errors in jail '([^']+)'\. Skipping", output):
+        if m.group(1) not in jails:
+            jails.append(m.group(1))
+    return frame((0, jails))
 
 
 def db_rows(server, since, after_rowid, limit):
@@ -724,6 +759,8 @@ def main(argv):
                 reply = server.request(args)
             elif kind == 'reload':
                 reply = run_reload(args, sock_path, conf_dir)
+            elif kind == 'configured':
+                reply = configured_jails(sock_path, conf_dir)
             else:
                 reply = db_rows(server, args[1], args[2], args[3])
         except ServerError as e:
