@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EventContract, EventName } from '../src/shared/contract.ts'
 import { createDispatch, type Dispatch } from '../src/main/ipc/registry.ts'
 import { createAppServices, type AppServices } from '../src/main/services/app-services.ts'
-import { startTestServer, type TestServer } from './support/f2b-server.ts'
+import { fail2banClient, startTestServer, type TestServer } from './support/f2b-server.ts'
 
 let server: TestServer
 let services: AppServices
@@ -179,6 +179,90 @@ describe('registry over real services', () => {
             (e.payload as EventContract['bansChanged']).removed.includes('198.51.100.23')
         )
     )
+  })
+
+  describe('freshness: every mutation pushes what it changed before it answers', () => {
+    const lastJails = (from: number) =>
+      events
+        .slice(from)
+        .filter((e) => e.name === 'jailsChanged')
+        .map((e) => e.payload as EventContract['jailsChanged'])
+        .at(-1)
+    /** `fail2ban-client get J banip --with-time` as {ip: end epoch ms}. */
+    const cliEnds = async (jail: string): Promise<Map<string, number>> => {
+      const out = await fail2banClient(server.socketPath, ['get', jail, 'banip', '--with-time'])
+      const ends = new Map<string, number>()
+      for (const m of out.matchAll(/^(\S+)\s+\S+ \S+ \+ (-?\d+) = (\S+ \S+)$/gm))
+        ends.set(m[1]!, new Date(m[3]!.replace(' ', 'T')).getTime())
+      return ends
+    }
+
+    it('ban and unban: the counts event arrives before the answer (no poll lag)', async () => {
+      services.monitor.intervalMs = 60_000 // no poll can help within this test
+      try {
+        let from = events.length
+        await ok('banIps', { jail: 'sshd', ips: ['192.0.2.50', '192.0.2.51'], operationId: 'fr-1' })
+        expect(lastJails(from)?.find((j) => j.name === 'sshd')?.currentlyBanned).toBe(2)
+        from = events.length
+        await ok('unbanIps', { jail: 'sshd', ips: ['192.0.2.50'] })
+        expect(lastJails(from)?.find((j) => j.name === 'sshd')?.currentlyBanned).toBe(1)
+        from = events.length
+        await ok('unbanAll', { jail: 'sshd', confirm: 'sshd' })
+        expect(lastJails(from)?.find((j) => j.name === 'sshd')?.currentlyBanned).toBe(0)
+      } finally {
+        services.monitor.intervalMs = 200
+      }
+    })
+
+    it('a bantime edit pushes the new settings and the watched bans’ new end times, as the CLI has them', async () => {
+      await ok('watchJail', { jail: 'sshd' })
+      await ok('banIps', { jail: 'sshd', ips: ['192.0.2.60'], operationId: 'fr-2' })
+      await ok('listBans', { jail: 'sshd' })
+      const from = events.length
+      await ok('setJailValue', { jail: 'sshd', key: 'bantime', value: 7200 })
+      const after = events.slice(from)
+      const settings = after.filter((e) => e.name === 'jailSettingsChanged').at(-1)
+        ?.payload as EventContract['jailSettingsChanged']
+      expect(settings).toMatchObject({ name: 'sshd', bantime: 7200 })
+      const diff = after.filter((e) => e.name === 'bansChanged').at(-1)
+        ?.payload as EventContract['bansChanged']
+      const pushed = diff.added.find((b) => b.ip === '192.0.2.60')!
+      expect(pushed.bantime).toBe(7200)
+      const cli = (await cliEnds('sshd')).get('192.0.2.60')!
+      // The CLI prints whole seconds.
+      expect(Math.abs(pushed.expiresAt! - cli)).toBeLessThan(1000)
+      await ok('setJailValue', { jail: 'sshd', key: 'bantime', value: 600 })
+      await ok('unbanAll', { jail: 'sshd', confirm: 'sshd' })
+    })
+
+    it('a bantime changed behind the app’s back reaches the UI on the next poll', async () => {
+      await ok('watchJail', { jail: 'sshd' })
+      await ok('getJailSettings', { jail: 'sshd' })
+      const from = events.length
+      await fail2banClient(server.socketPath, ['set', 'sshd', 'bantime', '3600'])
+      await until(() =>
+        events
+          .slice(from)
+          .some(
+            (e) =>
+              e.name === 'jailSettingsChanged' &&
+              (e.payload as EventContract['jailSettingsChanged']).bantime === 3600
+          )
+      )
+      await fail2banClient(server.socketPath, ['set', 'sshd', 'bantime', '600'])
+    })
+
+    it('ignoreip changes push the jail’s settings in fail2ban’s stored form', async () => {
+      const from = events.length
+      await ok('changeIgnoreIp', { jail: 'webapp', op: 'add', entry: '192.0.2.0/24' })
+      const pushed = events
+        .slice(from)
+        .filter((e) => e.name === 'jailSettingsChanged')
+        .map((e) => e.payload as EventContract['jailSettingsChanged'])
+        .find((s) => s.name === 'webapp')
+      expect(pushed?.ignoreip).toContain('192.0.2.0/24')
+      await ok('changeIgnoreIp', { jail: 'webapp', op: 'del', entry: '192.0.2.0/24' })
+    })
   })
 
   it('stop and start a jail; a stopped jail stays listed as not running', async () => {

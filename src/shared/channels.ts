@@ -31,6 +31,7 @@ export const eventNames = [
   'jailsChanged',
   'bansChanged',
   'banProgress',
+  'jailSettingsChanged',
   'settingsChanged',
   'auditAppended'
 ] as const

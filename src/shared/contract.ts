@@ -213,6 +213,11 @@ export interface EventContract extends Record<EventName, unknown> {
   bansChanged: { jail: string; added: Ban[]; removed: string[] }
   /** Progress of a chunked ban. */
   banProgress: BanProgress
+  /**
+   * Fresh settings of a jail: after the app changed them (value edit, ignoreip, reload, start)
+   * or when the monitor saw them change behind the app's back (watched jail only).
+   */
+  jailSettingsChanged: JailSettings
   /** The settings changed (sent whole). */
   settingsChanged: SettingsState
   /** An admin action was recorded in the audit log. */

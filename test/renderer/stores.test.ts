@@ -96,7 +96,11 @@ describe('connection', () => {
     const b = bannerModel(conn('socket-missing', 10_000), 2_500)!
     expect(b.title).toBe('fail2ban is not running')
     expect(b.message).toMatch(/No fail2ban socket/)
-    expect(b.hint).toMatch(/systemctl start fail2ban/)
+    // One advice line: main's message says what to do, so the generic hint is not repeated.
+    expect(b.hint).toBe('')
+    expect(bannerModel({ ...conn('socket-missing'), message: '' }, 0)!.hint).toMatch(
+      /systemctl start fail2ban/
+    )
     expect(b.tone).toBe('error')
     expect(b.retryIn).toBe(8)
     expect(bannerModel(conn('socket-missing', 10_000), 11_000)!.retryIn).toBe(0)
@@ -259,8 +263,11 @@ describe('search', () => {
 describe('reload', () => {
   const result = (over: Partial<ReloadResult> = {}): ReloadResult => ({
     ok: true,
+    outcome: 'reloaded',
+    error: null,
     jails: ['a', 'b'],
     missing: [],
+    failures: [],
     output: '',
     durationMs: 812.4,
     ...over

@@ -16,6 +16,11 @@ export interface BanServiceOptions {
   chunkNoAction?: number
   /** IPs per command for a jail with actions (~40–50 ms each with a shell action). Default 20. */
   chunkWithActions?: number
+  /**
+   * Runs after every ban/unban, done or failed, before its answer: the monitor's refresh, so
+   * counts and the watched list are fresh when the UI hears back.
+   */
+  afterChange?: () => Promise<void>
 }
 
 export interface BanOutcome {
@@ -29,7 +34,8 @@ export class OperationCancelledError extends Error {
 }
 
 export class BanService {
-  readonly #o: Required<BanServiceOptions>
+  readonly #o: Required<Omit<BanServiceOptions, 'afterChange'>> &
+    Pick<BanServiceOptions, 'afterChange'>
   #cancelled = new Set<string>()
   #running = new Set<string>()
 
@@ -50,8 +56,10 @@ export class BanService {
   async ban(jail: string, ips: readonly string[], operationId: string): Promise<BanOutcome> {
     const list = normalize(ips)
     const size = await this.chunkSizeFor(jail)
-    return this.#chunked(operationId, jail, list, size, (chunk) =>
-      this.#o.commands.banIps(jail, chunk, timeoutFor(chunk.length, size))
+    return this.#refreshing(() =>
+      this.#chunked(operationId, jail, list, size, (chunk) =>
+        this.#o.commands.banIps(jail, chunk, timeoutFor(chunk.length, size))
+      )
     )
   }
 
@@ -59,20 +67,33 @@ export class BanService {
   async unban(jail: string | null, ips: readonly string[]): Promise<number> {
     const list = normalize(ips)
     const size = jail === null ? this.#o.chunkWithActions : await this.chunkSizeFor(jail)
-    return sumChunks(list, size, (chunk, opts) =>
-      jail === null
-        ? this.#o.commands.unbanEverywhere(chunk, opts)
-        : this.#o.commands.unbanIps(jail, chunk, opts)
+    return this.#refreshing(() =>
+      sumChunks(list, size, (chunk, opts) =>
+        jail === null
+          ? this.#o.commands.unbanEverywhere(chunk, opts)
+          : this.#o.commands.unbanIps(jail, chunk, opts)
+      )
     )
   }
 
   /** Unbans everything in one jail (its list, chunked) or, with null, in every jail. */
   async unbanAll(jail: string | null): Promise<number> {
-    if (jail === null) return this.#o.commands.unbanAll()
+    if (jail === null) return this.#refreshing(() => this.#o.commands.unbanAll())
     const ips = await this.#o.commands.bannedIps(jail)
     if (ips.length === 0) return 0
     const size = await this.chunkSizeFor(jail)
-    return sumChunks(ips, size, (chunk, opts) => this.#o.commands.unbanIps(jail, chunk, opts))
+    return this.#refreshing(() =>
+      sumChunks(ips, size, (chunk, opts) => this.#o.commands.unbanIps(jail, chunk, opts))
+    )
+  }
+
+  /** Runs a change, then (done or failed) the refresh that makes the UI's view fresh. */
+  async #refreshing<T>(change: () => Promise<T>): Promise<T> {
+    try {
+      return await change()
+    } finally {
+      await this.#o.afterChange?.()
+    }
   }
 
   /** Asks a running ban to stop after its current chunk; false if no such operation runs. */

@@ -48,8 +48,10 @@ export class JailService {
     return this.#o.monitor.ingest(await this.#o.commands.allJailCounts())
   }
 
-  settings(jail: string): Promise<JailSettings> {
-    return this.#o.commands.jailSettings(jail)
+  async settings(jail: string): Promise<JailSettings> {
+    const settings = await this.#o.commands.jailSettings(jail)
+    this.#o.monitor.seedSettings(settings)
+    return settings
   }
 
   async bans(jail: string): Promise<Ban[]> {
@@ -61,29 +63,45 @@ export class JailService {
   /**
    * Starts a jail. fail2ban forgets a stopped jail entirely and fail2ban-client refuses to reload
    * a jail the server does not have, so a stopped jail comes back through `reload --all` (which
-   * keeps every other jail's bans), verified to include it.
+   * keeps every other jail's bans but resets every jail's runtime edits to the configuration),
+   * verified to include it.
    */
   async start(jail: string): Promise<void> {
+    const m = this.#o.monitor
     try {
       await this.#o.commands.startJail(jail)
     } catch (err) {
       if (!(err instanceof Fail2BanCommandError && err.className.endsWith('UnknownJailException')))
         throw err
       const r = await this.#o.reloader.reload({ scope: { kind: 'all' } })
+      await m.refresh({ settingsOf: r.jails })
+      m.markFailed(r.failures)
+      if (r.outcome === 'not-reloaded')
+        throw new Fail2BanCommandError(
+          'reload',
+          `jail ${jail} did not start: nothing was reloaded: ${r.error ?? 'configuration error'}`
+        )
       const running = await this.#o.commands.jailNames()
       if (!running.includes(jail)) {
-        const why = r.jails.includes(jail)
-          ? r.output.trim().split('\n').slice(-2).join(' ')
-          : 'it is not enabled in the configuration'
+        const failure = r.failures.find((f) => f.jail === jail)
+        const why = failure
+          ? failure.reason
+          : r.jails.includes(jail)
+            ? 'fail2ban gave no reason; see the reload output'
+            : 'it is not enabled in the configuration'
         throw new Fail2BanCommandError('reload', `jail ${jail} did not start: ${why}`)
       }
+      return
     }
-    await this.#o.monitor.pollNow()
+    await m.refresh({ settingsOf: [jail] })
   }
 
   async stop(jail: string): Promise<void> {
-    await this.#o.commands.stopJail(jail)
-    await this.#o.monitor.pollNow()
+    try {
+      await this.#o.commands.stopJail(jail)
+    } finally {
+      await this.#o.monitor.refresh()
+    }
   }
 
   async setValue(
@@ -92,15 +110,24 @@ export class JailService {
     value: number
   ): Promise<number> {
     const c = this.#o.commands
-    if (key === 'bantime') return c.setBantime(jail, value)
-    if (key === 'findtime') return c.setFindtime(jail, value)
-    return c.setMaxretry(jail, value)
+    try {
+      if (key === 'bantime') return await c.setBantime(jail, value)
+      if (key === 'findtime') return await c.setFindtime(jail, value)
+      return await c.setMaxretry(jail, value)
+    } finally {
+      // A bantime edit moves every current ban's end (and may expire some at once).
+      await this.#o.monitor.refresh({ settingsOf: [jail] })
+    }
   }
 
-  changeIgnoreIp(jail: string, op: 'add' | 'del', entry: string): Promise<string[]> {
-    return op === 'add'
-      ? this.#o.commands.addIgnoreIp(jail, entry)
-      : this.#o.commands.delIgnoreIp(jail, entry)
+  async changeIgnoreIp(jail: string, op: 'add' | 'del', entry: string): Promise<string[]> {
+    try {
+      return op === 'add'
+        ? await this.#o.commands.addIgnoreIp(jail, entry)
+        : await this.#o.commands.delIgnoreIp(jail, entry)
+    } finally {
+      await this.#o.monitor.refresh({ settingsOf: [jail] })
+    }
   }
 
   async findIp(ip: string): Promise<{ ip: string; jails: string[] }> {
@@ -113,7 +140,8 @@ export class JailService {
     if (this.#o.reloader.running)
       throw new BusyError('a reload is already running; wait for it to finish')
     const r = await this.#o.reloader.reload(req)
-    await this.#o.monitor.pollNow()
+    await this.#o.monitor.refresh({ settingsOf: r.jails })
+    this.#o.monitor.markFailed(r.failures)
     return r
   }
 }
