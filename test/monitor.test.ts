@@ -52,7 +52,8 @@ interface State {
   garbage?: boolean
 }
 
-function setup(state: State, opts: { fullListUpTo?: number } = {}) {
+function setup(state: State, opts: { fullListUpTo?: number; settingsEveryMs?: number } = {}) {
+  const clock = { now: 1_000_000 }
   const fetched: string[] = []
   const events: { name: string; payload: unknown }[] = []
   const emit = (name: string, payload: unknown) => events.push({ name, payload })
@@ -74,9 +75,9 @@ function setup(state: State, opts: { fullListUpTo?: number } = {}) {
     emit,
     backoffMs: 60_000
   })
-  const monitor = new MonitorService({ commands, connection, emit, ...opts })
+  const monitor = new MonitorService({ commands, connection, emit, now: () => clock.now, ...opts })
   const of = (name: string) => events.filter((e) => e.name === name).map((e) => e.payload)
-  return { monitor, connection, fetched, events, of }
+  return { monitor, connection, fetched, events, of, clock }
 }
 
 describe('MonitorService', () => {
@@ -109,10 +110,16 @@ describe('MonitorService', () => {
     })
   })
 
-  it('without a seed, the first poll of a watched jail fetches its list', async () => {
-    const { monitor, connection, fetched } = setup({ counts: counts(1), bans: [ban('192.0.2.1')] })
+  it('leaves the first fetch after watch to the UI, and fetches itself if no seed comes', async () => {
+    const { monitor, connection, fetched, clock } = setup({
+      counts: counts(1),
+      bans: [ban('192.0.2.1')]
+    })
     await connection.check()
     monitor.watch('sshd')
+    await monitor.pollNow()
+    expect(fetched).toEqual([])
+    clock.now += 15_000
     await monitor.pollNow()
     expect(fetched).toEqual(['sshd'])
   })
@@ -132,7 +139,7 @@ describe('MonitorService', () => {
 
   it('notices the watched jail’s settings changing behind the app’s back', async () => {
     const state: State = { counts: counts(0), bans: [], bantime: 600 }
-    const { monitor, connection, of } = setup(state)
+    const { monitor, connection, of } = setup(state, { settingsEveryMs: 0 })
     await connection.check()
     monitor.watch('sshd')
     monitor.seedSettings(settings(600))

@@ -131,7 +131,9 @@ describe('sorting', () => {
     expect(out.map((b) => b.bannedAt).sort()).toEqual([1, 2, 3])
   })
 
-  it('100 000 rows sort fast enough for a first paint', () => {
+  // Correctness at size only: speed is measured in the bench (bench/render.ts), never in a
+  // timed unit test on a shared machine.
+  it('100 000 rows sort correctly both ways', () => {
     const big = Array.from({ length: 100_000 }, (_, i) =>
       ban(
         `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`,
@@ -139,14 +141,11 @@ describe('sorting', () => {
         null
       )
     )
-    const t = performance.now()
     const out = sortBans(big, { key: 'bannedAt', dir: -1 })
     const byIp = sortBans(out, { key: 'ip', dir: 1 })
-    const ms = performance.now() - t
     expectSorted(out, { key: 'bannedAt', dir: -1 })
     expect(byIp[0]!.ip).toBe('10.0.0.0')
     expect(byIp.at(-1)!.ip).toBe('10.1.134.159')
-    expect(ms).toBeLessThan(1500) // ~60 ms here; a comparator sort with string keys took ~400 ms
   })
 
   it('does not mutate its input', () => {

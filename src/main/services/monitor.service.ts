@@ -27,7 +27,13 @@ export interface MonitorOptions {
   fullListUpTo?: number
   /** A bigger watched list is fetched at least every this many polls. Default 12 (1 min). */
   bigListEvery?: number
+  /** The watched jail's settings are compared at most this often (ms). Default 4000. */
+  settingsEveryMs?: number
+  now?: () => number
 }
+
+/** How long after `watch` the monitor leaves the first fetch to the UI (it seeds the monitor). */
+const SEED_WAIT_MS = 15_000
 
 export interface RefreshOptions {
   /** Jails whose settings the mutation changed (emitted even when they are not watched). */
@@ -49,6 +55,9 @@ export class MonitorService {
   /** The watched jail's settings as last emitted (JSON), to notice changes. */
   #watchedSettings: string | null = null
   #polls = 0
+  /** When `watch` was called, while the UI's own first fetch (the seed) is awaited. */
+  #seedPendingSince: number | null = null
+  #settingsAt = 0
   #polling: Promise<void> | null = null
   #refreshing: Promise<void> | null = null
 
@@ -91,6 +100,11 @@ export class MonitorService {
     this.#watchedBans = new Map()
     this.#watchedCounts = null
     this.#watchedSettings = null
+    this.#seedPendingSince = jail === null ? null : this.#now()
+  }
+
+  #now(): number {
+    return (this.#o.now ?? Date.now)()
   }
 
   /**
@@ -99,6 +113,7 @@ export class MonitorService {
    */
   seedWatched(jail: string, bans: readonly Ban[]): void {
     if (jail !== this.#watched) return
+    this.#seedPendingSince = null
     this.#watchedBans = new Map(bans.map((b) => [b.ip, b]))
     const known = this.#jails.get(jail)
     if (known && known.currentlyBanned === bans.length) this.#watchedCounts = known
@@ -106,7 +121,9 @@ export class MonitorService {
 
   /** Seeds the watched jail's settings (the UI fetched them itself): no event for the same. */
   seedSettings(settings: JailSettings): void {
-    if (settings.name === this.#watched) this.#watchedSettings = JSON.stringify(settings)
+    if (settings.name !== this.#watched) return
+    this.#watchedSettings = JSON.stringify(settings)
+    this.#settingsAt = this.#now()
   }
 
   /** One poll now; concurrent callers share it. Errors go to the connection service. */
@@ -188,22 +205,36 @@ export class MonitorService {
 
   async #pollWatched(jail: string, counts: JailCounts, force: boolean): Promise<void> {
     const { commands } = this.#o
+    const now = this.#now()
+    // Right after `watch`, the UI fetches the list and settings itself and seeds them here: a
+    // second fetch of a big list at the same time would only double the server's work.
+    const seedPending =
+      this.#seedPendingSince !== null && now - this.#seedPendingSince < SEED_WAIT_MS
     const listDue =
       force ||
-      !sameBanCounts(counts, this.#watchedCounts) ||
-      counts.currentlyBanned <= (this.#o.fullListUpTo ?? 5000) ||
-      this.#polls % (this.#o.bigListEvery ?? 12) === 0
-    const [bans, settings] = await Promise.all([
-      listDue ? commands.banList(jail) : null,
-      commands.jailSettings(jail)
-    ])
+      (!seedPending &&
+        (!sameBanCounts(counts, this.#watchedCounts) ||
+          counts.currentlyBanned <= (this.#o.fullListUpTo ?? 5000) ||
+          this.#polls % (this.#o.bigListEvery ?? 12) === 0))
+    const settingsDue =
+      force ||
+      (!(seedPending && this.#watchedSettings === null) &&
+        now - this.#settingsAt >= (this.#o.settingsEveryMs ?? 4000))
+    // One after the other: while the server builds a big list it accepts no new connection,
+    // and the settings' parallel gets would need some (its listen backlog is 1).
+    const bans = listDue ? await commands.banList(jail) : null
+    const settings = settingsDue ? await commands.jailSettings(jail) : null
     if (this.#watched !== jail) return
-    const json = JSON.stringify(settings)
-    if (force || json !== this.#watchedSettings) {
-      this.#watchedSettings = json
-      this.#o.emit('jailSettingsChanged', settings)
+    if (settings) {
+      this.#settingsAt = now
+      const json = JSON.stringify(settings)
+      if (force || json !== this.#watchedSettings) {
+        this.#watchedSettings = json
+        this.#o.emit('jailSettingsChanged', settings)
+      }
     }
     if (bans) {
+      this.#seedPendingSince = null
       this.#watchedCounts = counts
       this.#diffBans(jail, bans)
     }

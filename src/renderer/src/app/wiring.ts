@@ -12,6 +12,7 @@ import { useConnectionStore } from '../features/connection/store.ts'
 import { jailsApi } from '../features/jails/api.ts'
 import { defaultBanJail } from '../features/jails/selectors.ts'
 import { useJailsStore } from '../features/jails/store.ts'
+import { setOnline } from '../lib/online.ts'
 
 /** Reloads what is on screen: jails, the shown jail's settings and bans, the server info. */
 export function refreshAll(): void {
@@ -22,6 +23,24 @@ export function refreshAll(): void {
   void useConnectionStore.getState().loadServerInfo()
 }
 
+/**
+ * What lowering a jail's ban time to `seconds` does to its current bans (fail2ban applies a new
+ * ban time to current bans: a ban whose start + new ban time has passed ends at once). Null
+ * when the jail's bans are not on screen.
+ */
+export function bansEndingAt(
+  jail: string,
+  seconds: number,
+  now: number
+): { endNow: number; total: number } | null {
+  const b = useBansStore.getState()
+  if (b.jail !== jail || b.status !== 'ready') return null
+  if (seconds < 0) return { endNow: 0, total: b.bans.length }
+  let endNow = 0
+  for (const ban of b.bans) if (ban.bannedAt + seconds * 1000 <= now) endNow++
+  return { endNow, total: b.bans.length }
+}
+
 /** Opens the ban dialog for the selected jail if it runs, else the first running one. */
 export function openBanDialog(text?: string): void {
   useBanDialogStore.getState().show(defaultBanJail(useJailsStore.getState()), text)
@@ -29,7 +48,13 @@ export function openBanDialog(text?: string): void {
 
 /** The first load: connection state, then the jails (which fail quietly until connected). */
 export function bootstrap(): void {
-  void useConnectionStore.getState().load()
+  void useConnectionStore
+    .getState()
+    .load()
+    .then(() => {
+      const c = useConnectionStore.getState().connection
+      if (c) setOnline(c.status === 'connected', c.since)
+    })
   void useJailsStore.getState().load()
 }
 
@@ -39,10 +64,15 @@ export function connectEvents(): () => void {
     connectionApi.onChange((state) => {
       const was = useConnectionStore.getState().connection?.status
       useConnectionStore.getState().apply(state)
-      // Back from a disconnection: what is on screen may be stale.
-      if (state.status === 'connected' && was !== 'connected') refreshAll()
+      setOnline(state.status === 'connected', state.since)
+      // Back from a disconnection: what is on screen may be stale, and errors it caused are gone.
+      if (state.status === 'connected' && was !== 'connected') {
+        useBansStore.getState().clearErrorNotice()
+        refreshAll()
+      }
     }),
     jailsApi.onChange((jails) => useJailsStore.getState().apply(jails)),
+    jailsApi.onSettings((settings) => useJailsStore.getState().applySettings(settings)),
     bansApi.onChange((diff) => useBansStore.getState().applyDiff(diff)),
     banDialogApi.onProgress((p) => useBanDialogStore.getState().applyProgress(p))
   ]

@@ -30,6 +30,11 @@ import {
 import { bansApi, type BansDiff } from './api.ts'
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error'
+/** A one-line outcome; errors are never shown in the success style. */
+export interface BansNotice {
+  text: string
+  tone: 'ok' | 'error'
+}
 export type PendingConfirm =
   { kind: 'unban-selected' } | { kind: 'unban-all'; jail: string | null } | null
 
@@ -52,8 +57,8 @@ export interface BansState {
   confirm: PendingConfirm
   actionStatus: 'idle' | 'running' | 'error'
   actionError: string | null
-  /** A short outcome line ("3 IPs unbanned in sshd"). */
-  notice: string | null
+  /** A short outcome line ("3 IPs unbanned in sshd"), or an error. */
+  notice: BansNotice | null
   /** An IP to select once that jail's list is there (search result navigation). */
   reveal: { jail: string; ip: string } | null
 }
@@ -82,7 +87,9 @@ export interface BansActions {
   unbanAll(jail: string | null, confirm: string): Promise<void>
   /** Selects (and scrolls to) an IP once `jail`'s list is shown and has it. */
   revealIp(jail: string, ip: string): void
-  notify(text: string | null): void
+  notify(text: string | null, tone?: BansNotice['tone']): void
+  /** Drops an error notice once its cause is gone (e.g. the connection is back). */
+  clearErrorNotice(): void
 }
 
 export type BansStore = BansState & BansActions
@@ -128,7 +135,7 @@ export const useBansStore = create<BansStore>()((set, get) => {
     } else if (filter !== '' && indexOfKey(bans, ip) !== -1) {
       set({ reveal: null, filter: '', view: bans, selection: selectKey(ip) })
     } else {
-      set({ reveal: null, notice: `${ip} is no longer banned in ${jail}.` })
+      set({ reveal: null, notice: { text: `${ip} is no longer banned in ${jail}.`, tone: 'ok' } })
     }
   }
 
@@ -170,7 +177,10 @@ export const useBansStore = create<BansStore>()((set, get) => {
       if (seq !== loadSeq) return
       // A failed refresh keeps the rows it had; a failed first load is an error state.
       if (switching || get().status !== 'ready') set({ status: 'error', error: errorMessage(e) })
-      set({ refreshing: false, notice: switching ? null : `Refresh failed: ${errorMessage(e)}` })
+      set({
+        refreshing: false,
+        notice: switching ? null : { text: `Refresh failed: ${errorMessage(e)}`, tone: 'error' }
+      })
     }
   }
 
@@ -264,7 +274,7 @@ export const useBansStore = create<BansStore>()((set, get) => {
           actionStatus: 'idle',
           confirm: null,
           selection: EMPTY_SELECTION,
-          notice: `${plural(removed, 'IP')} unbanned in ${jail}.`
+          notice: { text: `${plural(removed, 'IP')} unbanned in ${jail}.`, tone: 'ok' }
         })
       } catch (e) {
         set({ actionStatus: 'error', actionError: errorMessage(e) })
@@ -279,7 +289,10 @@ export const useBansStore = create<BansStore>()((set, get) => {
         set({
           actionStatus: 'idle',
           confirm: null,
-          notice: `${plural(removed, 'ban')} lifted ${jail === null ? 'in every jail' : `in ${jail}`}.`,
+          notice: {
+            text: `${plural(removed, 'ban')} lifted ${jail === null ? 'in every jail' : `in ${jail}`}.`,
+            tone: 'ok'
+          },
           ...(clearsShown && s.status === 'ready'
             ? { bans: [], view: [], selection: EMPTY_SELECTION }
             : {})
@@ -292,8 +305,11 @@ export const useBansStore = create<BansStore>()((set, get) => {
       set({ reveal: { jail, ip } })
       applyReveal()
     },
-    notify(notice) {
-      set({ notice })
+    notify(text, tone = 'ok') {
+      set({ notice: text === null ? null : { text, tone } })
+    },
+    clearErrorNotice() {
+      if (get().notice?.tone === 'error') set({ notice: null })
     }
   }
 })

@@ -13,5 +13,7 @@ export const jailsApi = {
   setValue: (request: JailValueRequest): Promise<number> =>
     call(window.bangui.setJailValue(request)),
   onChange: (listener: (jails: Jail[]) => void): (() => void) =>
-    window.bangui.onJailsChanged(listener)
+    window.bangui.onJailsChanged(listener),
+  onSettings: (listener: (settings: JailSettings) => void): (() => void) =>
+    window.bangui.onJailSettingsChanged(listener)
 }

@@ -24,6 +24,8 @@ export interface JailsState {
   actionError: string | null
   /** The jail the user asked to stop (confirmation shown). */
   confirmStop: string | null
+  /** The jail the user asked to start (confirmation shown: starting reloads everything). */
+  confirmStart: string | null
 }
 
 export interface JailsActions {
@@ -32,9 +34,13 @@ export interface JailsActions {
   apply(jails: Jail[]): void
   select(name: string | null): void
   loadSettings(jail: string): Promise<void>
+  /** Applies a `jailSettingsChanged` event (fresh settings pushed by main). */
+  applySettings(settings: JailSettings): void
   start(jail: string): Promise<void>
   askStop(jail: string): void
   dismissStop(): void
+  askStart(jail: string): void
+  dismissStart(): void
   stop(jail: string): Promise<void>
   /** Saves bantime, findtime or maxretry; resolves true on success. */
   setValue(request: JailValueRequest): Promise<boolean>
@@ -53,7 +59,8 @@ export const initialJailsState: JailsState = {
   saving: null,
   busy: null,
   actionError: null,
-  confirmStop: null
+  confirmStop: null,
+  confirmStart: null
 }
 
 /** The selection after a new list: kept if the jail still exists, else the first jail. */
@@ -88,11 +95,21 @@ export const useJailsStore = create<JailsStore>()((set, get) => ({
       if (get().selected === jail) set({ settingsStatus: 'error', settingsError: errorMessage(e) })
     }
   },
+  applySettings(settings) {
+    set({ settings: { ...get().settings, [settings.name]: settings } })
+  },
+  // Start, stop and value edits need no re-pull: main pushes the new list and settings as
+  // events before it answers.
+  askStart(jail) {
+    set({ confirmStart: jail, actionError: null })
+  },
+  dismissStart() {
+    set({ confirmStart: null })
+  },
   async start(jail) {
-    set({ busy: jail, actionError: null })
+    set({ busy: jail, actionError: null, confirmStart: null })
     try {
       await jailsApi.start(jail)
-      get().apply(await jailsApi.list())
     } catch (e) {
       set({ actionError: errorMessage(e) })
     } finally {
@@ -109,7 +126,6 @@ export const useJailsStore = create<JailsStore>()((set, get) => ({
     set({ busy: jail, actionError: null, confirmStop: null })
     try {
       await jailsApi.stop(jail)
-      get().apply(await jailsApi.list())
     } catch (e) {
       set({ actionError: errorMessage(e) })
     } finally {

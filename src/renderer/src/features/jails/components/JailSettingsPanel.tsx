@@ -1,6 +1,9 @@
 import { useEffect, useId, useState } from 'react'
+import { bansEndingAt } from '../../../app/wiring.ts'
+import { selectOnline, useOnline } from '../../../lib/online.ts'
+import { selectNow, useNow } from '../../../lib/ticker.ts'
 import { durationInputText, parseDuration } from '../../../lib/duration-input.ts'
-import { formatCount, formatDuration } from '../../../lib/format.ts'
+import { formatCount, formatDuration, plural } from '../../../lib/format.ts'
 import { incrementText, selectSettingsOf } from '../selectors.ts'
 import { useJailsStore, type JailValueKey } from '../store.ts'
 
@@ -111,6 +114,7 @@ function Editable(props: {
 }) {
   const setValue = useJailsStore((s) => s.setValue)
   const saving = useJailsStore((s) => s.saving === props.k)
+  const online = useOnline(selectOnline)
   const [editing, setEditing] = useState(false)
   const [text, setText] = useState('')
   const inputId = useId()
@@ -157,7 +161,12 @@ function Editable(props: {
               spellCheck={false}
               data-testid={`edit-${props.k}`}
             />
-            <button type="submit" className="small primary" disabled={!parsed.ok || saving}>
+            <button
+              type="submit"
+              className="small primary"
+              disabled={!parsed.ok || saving || !online}
+              data-testid={`save-${props.k}`}
+            >
               {saving ? 'Saving…' : 'Save'}
             </button>
             <button type="button" className="small" onClick={() => setEditing(false)}>
@@ -174,13 +183,21 @@ function Editable(props: {
                     : ''
                   : parsed.reason}
             </span>
+            {props.k === 'bantime' && parsed.ok && (
+              <BantimeImpact jail={props.jail} from={props.value} to={parsed.seconds} />
+            )}
+            <span className="runtime-note" data-testid={`runtime-note-${props.k}`}>
+              Runtime only: fail2ban keeps this until its next reload, which restores the value from
+              the configuration files.
+            </span>
           </form>
         ) : (
           <button
             id={inputId}
             type="button"
             className="value-button"
-            title={`Change ${props.label.toLowerCase()}`}
+            disabled={!online}
+            title={`Change ${props.label.toLowerCase()} (runtime only: lost on the next reload)`}
             onClick={() => {
               setText(isDuration ? durationInputText(props.value) : String(props.value))
               setEditing(true)
@@ -206,5 +223,28 @@ function Editable(props: {
         )}
       </dd>
     </div>
+  )
+}
+
+/** What a new ban time does to the current bans: a lower one can end some of them at once. */
+function BantimeImpact({ jail, from, to }: { jail: string; from: number; to: number }) {
+  const lowering = (from < 0 && to >= 0) || (from >= 0 && to >= 0 && to < from)
+  if (!lowering) return null
+  return <BantimeImpactText jail={jail} from={from} to={to} />
+}
+
+function BantimeImpactText({ jail, from, to }: { jail: string; from: number; to: number }) {
+  const now = useNow(selectNow)
+  const impact = bansEndingAt(jail, to, now)
+  return (
+    <span className="runtime-note warn-text" role="status" data-testid="bantime-impact">
+      {from < 0 ? 'Permanent bans become timed. ' : ''}
+      The new ban time applies to current bans too
+      {impact === null
+        ? ': those banned longer ago than it end at once.'
+        : impact.endNow > 0
+          ? `: ${plural(impact.endNow, 'ban')} of ${formatCount(impact.total)} ${impact.endNow === 1 ? 'ends' : 'end'} at once (banned more than ${formatDuration(to)} ago).`
+          : `: none of the ${plural(impact.total, 'current ban')} ends at once; they end earlier.`}
+    </span>
   )
 }

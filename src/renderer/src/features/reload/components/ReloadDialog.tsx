@@ -104,16 +104,24 @@ function ReloadDialogBody() {
         </p>
       )}
       {result && headline && (
-        <div className={`result-box ${headline.tone}`} data-testid="reload-result">
+        <div
+          className={`result-box ${headline.tone}`}
+          data-testid="reload-result"
+          data-outcome={result.outcome}
+        >
           <strong>{headline.text}</strong>
-          {result.missing.length > 0 && (
-            <p>
-              Missing:{' '}
-              {result.missing.map((m) => (
-                <span key={m} className="chip bad mono">
-                  {m}
-                </span>
+          {result.failures.length > 0 && (
+            <ul className="reload-failures" data-testid="reload-failures">
+              {result.failures.map((f) => (
+                <li key={f.jail}>
+                  <span className="chip bad mono">{f.jail}</span> {f.reason}
+                </li>
               ))}
+            </ul>
+          )}
+          {result.failures.length > 0 && result.outcome !== 'not-reloaded' && (
+            <p className="muted">
+              They stay listed in the sidebar until a reload brings them back.
             </p>
           )}
           {result.output.trim() && (
