@@ -120,14 +120,29 @@ describe('registry over real services', () => {
     await ok('banIps', { jail: 'webapp', ips: ['203.0.113.7'], operationId: 'op-4' })
     await expect(ok('findIp', { ip: '203.0.113.7' })).resolves.toEqual({
       ip: '203.0.113.7',
-      jails: ['sshd', 'webapp']
+      jails: ['sshd', 'webapp'],
+      networks: []
     })
     await expect(ok('unbanIps', { jail: 'sshd', ips: ['203.0.113.7'] })).resolves.toBe(1)
     await expect(ok('unbanIps', { jail: null, ips: ['203.0.113.7'] })).resolves.toBe(1)
     await expect(ok('findIp', { ip: '203.0.113.7' })).resolves.toEqual({
       ip: '203.0.113.7',
-      jails: []
+      jails: [],
+      networks: []
     })
+  })
+
+  it('search reports an IP covered by a banned network (fail2ban finds exact entries only)', async () => {
+    await ok('banIps', { jail: 'sshd', ips: ['198.51.100.0/24'], operationId: 'op-net' })
+    // What fail2ban itself says: not banned.
+    expect((await fail2banClient(server.socketPath, ['banned', '198.51.100.7'])).trim()).toBe('[[]]')
+    await expect(ok('findIp', { ip: '198.51.100.7' })).resolves.toEqual({
+      ip: '198.51.100.7',
+      jails: [],
+      networks: [{ jail: 'sshd', network: '198.51.100.0/24' }]
+    })
+    await expect(ok('findIp', { ip: '198.51.101.7' })).resolves.toMatchObject({ networks: [] })
+    await ok('unbanIps', { jail: 'sshd', ips: ['198.51.100.0/24'] })
   })
 
   it('unban all needs the jail name as confirmation', async () => {

@@ -15,6 +15,7 @@ import type {
   Ban,
   BanProgress,
   ConnectionState,
+  FindIpResult,
   Jail,
   JailSettings,
   ReloadResult,
@@ -153,8 +154,11 @@ export const invokeContract = {
         message: 'confirmation does not match: type the jail name (or "all jails") to unban all'
       })
   ),
-  /** The jails that currently ban an IP. */
-  findIp: channel<{ ip: string; jails: string[] }>()(z.strictObject({ ip: ipSchema })),
+  /**
+   * The jails that currently ban an IP, and the banned networks that contain it (fail2ban's
+   * `banned IP` finds exact entries only).
+   */
+  findIp: channel<FindIpResult>()(z.strictObject({ ip: ipSchema })),
   /** Set bantime, findtime (seconds) or maxretry. Returns the new value. */
   setJailValue: channel<number>()(
     z.discriminatedUnion('key', [

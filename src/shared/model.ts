@@ -122,6 +122,15 @@ export interface ReloadResult {
   durationMs: number
 }
 
+/** The answer of a search: jails that ban the IP itself, and banned networks that contain it. */
+export interface FindIpResult {
+  ip: string
+  /** Jails with an entry for exactly this IP (fail2ban's `banned IP`). */
+  jails: string[]
+  /** Banned networks (CIDR entries) that contain the IP, per jail. */
+  networks: { jail: string; network: string }[]
+}
+
 /** Progress of a chunked ban. */
 export interface BanProgress {
   operationId: string

@@ -4,7 +4,15 @@
  * (a stopped jail is started again through a reload of that jail, since fail2ban forgets a
  * stopped jail entirely).
  */
-import type { Ban, Jail, JailSettings, ReloadResult, ServerInfo } from '../../shared/model.ts'
+import type {
+  Ban,
+  FindIpResult,
+  Jail,
+  JailSettings,
+  ReloadResult,
+  ServerInfo
+} from '../../shared/model.ts'
+import { networkContains } from '../../shared/networks.ts'
 import {
   Fail2BanCommandError,
   type Fail2BanCommands,
@@ -130,9 +138,23 @@ export class JailService {
     }
   }
 
-  async findIp(ip: string): Promise<{ ip: string; jails: string[] }> {
-    const [jails] = await this.#o.commands.jailsBanning([ip])
-    return { ip, jails: jails ?? [] }
+  /**
+   * Exact bans from fail2ban's `banned IP`, plus the banned networks that contain the IP:
+   * fail2ban itself only finds exact entries, so each running jail's list is scanned for CIDR
+   * entries (one `get J banip` per jail, sequentially: the server's backlog is 1).
+   */
+  async findIp(ip: string): Promise<FindIpResult> {
+    const c = this.#o.commands
+    const [jails] = await c.jailsBanning([ip])
+    const networks: FindIpResult['networks'] = []
+    if (!ip.includes('/')) {
+      for (const jail of await c.jailNames()) {
+        for (const entry of await c.bannedIps(jail)) {
+          if (entry.includes('/') && networkContains(entry, ip)) networks.push({ jail, network: entry })
+        }
+      }
+    }
+    return { ip, jails: jails ?? [], networks }
   }
 
   /** Reloads; refuses a second reload while one runs (the UI shows it as busy). */
