@@ -23,7 +23,8 @@ export const invokeNames = [
   'watchJail',
   'getSettings',
   'updateSettings',
-  'listAudit'
+  'listAudit',
+  'getAppInfo'
 ] as const
 
 export const eventNames = [

@@ -11,6 +11,7 @@
  */
 import { z } from 'zod'
 import type {
+  AppInfo,
   AuditEntry,
   Ban,
   BanProgress,
@@ -192,7 +193,9 @@ export const invokeContract = {
   /** The last `limit` audit log entries (default 200), newest first. Errors: internal. */
   listAudit: channel<AuditEntry[]>()(
     z.strictObject({ limit: z.number().int().min(1).max(5000).default(200) })
-  )
+  ),
+  /** The app's, Electron's, Chromium's and Node's versions (About box; never fails). */
+  getAppInfo: channel<AppInfo>()(noArgs)
 }
 
 export type InvokeContract = typeof invokeContract

@@ -140,6 +140,14 @@ export interface BanProgress {
   newlyBanned: number
 }
 
+/** Versions for the About box (null where the runtime has none, e.g. the e2e harness). */
+export interface AppInfo {
+  app: string
+  electron: string | null
+  chrome: string | null
+  node: string
+}
+
 /** An admin action as the audit log records it. */
 export type AuditAction =
   | 'ban'

@@ -104,7 +104,8 @@ export const UNAUDITED_CHANNELS = [
   'findIp',
   'watchJail',
   'getSettings',
-  'listAudit'
+  'listAudit',
+  'getAppInfo'
 ] as const satisfies readonly Exclude<InvokeName, AuditedChannel>[]
 
 export interface AuditedHandlersOptions {

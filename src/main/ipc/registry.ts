@@ -12,6 +12,7 @@ import {
   type Result
 } from '../../shared/contract.ts'
 import type { Logger } from '../fail2ban/index.ts'
+import { appInfo } from '../services/app-info.ts'
 import type { AppServices } from '../services/app-services.ts'
 import { auditedHandlers } from './audited-handlers.ts'
 import { fromZod, toAppError } from './errors.ts'
@@ -42,7 +43,8 @@ export function createHandlers(s: AppServices): Handlers {
     watchJail: async ({ jail }) => (s.monitor.watch(jail), null),
     getSettings: async () => s.settings.state(),
     updateSettings: (patch) => s.settings.update(patch),
-    listAudit: ({ limit }) => s.audit.tail(limit)
+    listAudit: ({ limit }) => s.audit.tail(limit),
+    getAppInfo: async () => appInfo()
   }
 }
 

@@ -3,6 +3,8 @@
  * everything, open the ban dialog for the right jail). Every call goes through a feature's
  * api.ts or store; nothing here touches window.bangui.
  */
+import { auditApi } from '../features/audit/api.ts'
+import { useAuditStore } from '../features/audit/store.ts'
 import { banDialogApi } from '../features/ban-dialog/api.ts'
 import { useBanDialogStore } from '../features/ban-dialog/store.ts'
 import { bansApi } from '../features/bans/api.ts'
@@ -12,6 +14,8 @@ import { useConnectionStore } from '../features/connection/store.ts'
 import { jailsApi } from '../features/jails/api.ts'
 import { defaultBanJail } from '../features/jails/selectors.ts'
 import { useJailsStore } from '../features/jails/store.ts'
+import { settingsApi } from '../features/settings/api.ts'
+import { useSettingsStore } from '../features/settings/store.ts'
 import { setOnline } from '../lib/online.ts'
 
 /** Reloads what is on screen: jails, the shown jail's settings and bans, the server info. */
@@ -46,6 +50,11 @@ export function openBanDialog(text?: string): void {
   useBanDialogStore.getState().show(defaultBanJail(useJailsStore.getState()), text)
 }
 
+/** Opens the settings screen (from the connection banner, the top bar). */
+export function openSettings(): void {
+  useSettingsStore.getState().show()
+}
+
 /** The first load: connection state, then the jails (which fail quietly until connected). */
 export function bootstrap(): void {
   void useConnectionStore
@@ -74,7 +83,9 @@ export function connectEvents(): () => void {
     jailsApi.onChange((jails) => useJailsStore.getState().apply(jails)),
     jailsApi.onSettings((settings) => useJailsStore.getState().applySettings(settings)),
     bansApi.onChange((diff) => useBansStore.getState().applyDiff(diff)),
-    banDialogApi.onProgress((p) => useBanDialogStore.getState().applyProgress(p))
+    banDialogApi.onProgress((p) => useBanDialogStore.getState().applyProgress(p)),
+    settingsApi.onChange((state) => useSettingsStore.getState().apply(state)),
+    auditApi.onAppend((entry) => useAuditStore.getState().append(entry))
   ]
   return () => {
     for (const off of offs) off()

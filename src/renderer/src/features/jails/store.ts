@@ -2,9 +2,10 @@
 import { create } from 'zustand'
 import type { Jail, JailSettings } from '../../../../shared/model.ts'
 import { errorMessage } from '../../lib/app-error.ts'
+import type { LoadStatus } from '../../lib/load-status.ts'
 import { jailsApi, type JailValueRequest } from './api.ts'
 
-export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error'
+export type { LoadStatus } from '../../lib/load-status.ts'
 export type JailValueKey = JailValueRequest['key']
 
 export interface JailsState {
@@ -26,6 +27,9 @@ export interface JailsState {
   confirmStop: string | null
   /** The jail the user asked to start (confirmation shown: starting reloads everything). */
   confirmStart: string | null
+  /** An ignoreip change under way ('add' or the entry being removed). */
+  ignoreBusy: string | null
+  ignoreError: string | null
 }
 
 export interface JailsActions {
@@ -44,6 +48,11 @@ export interface JailsActions {
   stop(jail: string): Promise<void>
   /** Saves bantime, findtime or maxretry; resolves true on success. */
   setValue(request: JailValueRequest): Promise<boolean>
+  /**
+   * Adds or removes an ignoreip entry. Resolves with the list fail2ban stored (it may store
+   * another form than was typed), or null on failure (the reason is in `ignoreError`).
+   */
+  changeIgnoreIp(jail: string, op: 'add' | 'del', entry: string): Promise<string[] | null>
 }
 
 export type JailsStore = JailsState & JailsActions
@@ -60,7 +69,9 @@ export const initialJailsState: JailsState = {
   busy: null,
   actionError: null,
   confirmStop: null,
-  confirmStart: null
+  confirmStart: null,
+  ignoreBusy: null,
+  ignoreError: null
 }
 
 /** The selection after a new list: kept if the jail still exists, else the first jail. */
@@ -76,7 +87,9 @@ export const useJailsStore = create<JailsStore>()((set, get) => ({
     try {
       get().apply(await jailsApi.list())
     } catch (e) {
-      set({ status: 'error', error: errorMessage(e) })
+      // Last-known jails stay on screen (marked stale while offline); only a first load fails.
+      if (get().jails.length === 0) set({ status: 'error', error: errorMessage(e) })
+      else set({ status: 'ready' })
     }
   },
   apply(jails) {
@@ -130,6 +143,20 @@ export const useJailsStore = create<JailsStore>()((set, get) => ({
       set({ actionError: errorMessage(e) })
     } finally {
       set({ busy: null })
+    }
+  },
+  async changeIgnoreIp(jail, op, entry) {
+    set({ ignoreBusy: op === 'add' ? 'add' : entry, ignoreError: null })
+    try {
+      const list = await jailsApi.changeIgnoreIp(jail, op, entry)
+      const current = get().settings[jail]
+      if (current) set({ settings: { ...get().settings, [jail]: { ...current, ignoreip: list } } })
+      return list
+    } catch (e) {
+      set({ ignoreError: errorMessage(e) })
+      return null
+    } finally {
+      set({ ignoreBusy: null })
     }
   },
   async setValue(request) {

@@ -1,4 +1,5 @@
 import { useEffect, useId, useState } from 'react'
+import { checkIgnoreIp } from '../../../../../shared/validation.ts'
 import { bansEndingAt } from '../../../app/wiring.ts'
 import { selectOnline, useOnline } from '../../../lib/online.ts'
 import { selectNow, useNow } from '../../../lib/ticker.ts'
@@ -75,12 +76,7 @@ export function JailSettingsPanel({ jail }: { jail: string }) {
             )}
           </dd>
         </div>
-        <div className="setting">
-          <dt>Ignored</dt>
-          <dd className="mono" title={settings.ignoreip.join(', ')}>
-            {settings.ignoreip.join(', ') || <span className="muted">nothing</span>}
-          </dd>
-        </div>
+        <IgnoreList jail={jail} entries={settings.ignoreip} />
         <div className="setting">
           <dt>Log files</dt>
           <dd className="mono" title={settings.logpath.join('\n')}>
@@ -246,5 +242,115 @@ function BantimeImpactText({ jail, from, to }: { jail: string; from: number; to:
           ? `: ${plural(impact.endNow, 'ban')} of ${formatCount(impact.total)} ${impact.endNow === 1 ? 'ends' : 'end'} at once (banned more than ${formatDuration(to)} ago).`
           : `: none of the ${plural(impact.total, 'current ban')} ends at once; they end earlier.`}
     </span>
+  )
+}
+
+/**
+ * The jail's ignoreip list as fail2ban stores it, with remove buttons and an add field checked
+ * by the same rules as bans (too broad a network is refused before anything is sent).
+ */
+function IgnoreList({ jail, entries }: { jail: string; entries: readonly string[] }) {
+  const online = useOnline(selectOnline)
+  const busy = useJailsStore((s) => s.ignoreBusy)
+  const error = useJailsStore((s) => s.ignoreError)
+  const change = useJailsStore((s) => s.changeIgnoreIp)
+  const [text, setText] = useState('')
+  const [stored, setStored] = useState<string | null>(null)
+  const inputId = useId()
+  const check = text.trim() === '' ? null : checkIgnoreIp(text.trim())
+  const add = async () => {
+    if (!check?.ok) return
+    const before = new Set(entries)
+    const list = await change(jail, 'add', check.value)
+    if (list === null) return
+    setText('')
+    const added = list.filter((e) => !before.has(e))
+    setStored(
+      added.length === 1 && added[0] !== check.value
+        ? `fail2ban stored ${check.value} as ${added[0]}.`
+        : added.length === 0
+          ? `${check.value} was already covered; the list is unchanged.`
+          : null
+    )
+  }
+  return (
+    <div className="setting wide" data-testid="ignore-list">
+      <dt>
+        <label htmlFor={inputId}>Ignored</label>
+      </dt>
+      <dd>
+        {entries.length === 0 ? (
+          <span className="muted">nothing</span>
+        ) : (
+          <ul className="ignore-entries">
+            {entries.map((e) => (
+              <li key={e} className="chip mono" data-testid="ignore-entry">
+                {e}
+                <button
+                  type="button"
+                  className="icon-button small"
+                  aria-label={`Stop ignoring ${e}`}
+                  title={`Stop ignoring ${e} (runtime only: lost on the next reload)`}
+                  disabled={!online || busy !== null}
+                  onClick={() => {
+                    setStored(null)
+                    void change(jail, 'del', e)
+                  }}
+                  data-testid={`ignore-del-${e}`}
+                >
+                  ×
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        <form
+          className="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault()
+            void add()
+          }}
+        >
+          <input
+            id={inputId}
+            className="mono"
+            placeholder="IP or network to ignore"
+            value={text}
+            onChange={(e) => {
+              setText(e.target.value)
+              setStored(null)
+            }}
+            aria-invalid={check !== null && !check.ok ? true : undefined}
+            spellCheck={false}
+            disabled={!online}
+            data-testid="ignore-input"
+          />
+          <button
+            type="submit"
+            className="small"
+            disabled={!online || !check?.ok || busy !== null}
+            data-testid="ignore-add"
+          >
+            {busy === 'add' ? 'Adding…' : 'Ignore'}
+          </button>
+        </form>
+        {check !== null && !check.ok && (
+          <span className="error-text field-hint" data-testid="ignore-invalid">
+            {check.reason}
+          </span>
+        )}
+        {stored && (
+          <span className="field-hint" role="status" data-testid="ignore-stored">
+            {stored}
+          </span>
+        )}
+        {error && (
+          <span className="error-text field-hint" role="alert" data-testid="ignore-error">
+            {error}
+          </span>
+        )}
+        <span className="runtime-note">Runtime only: lost on the next reload.</span>
+      </dd>
+    </div>
   )
 }
