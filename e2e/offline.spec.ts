@@ -30,3 +30,16 @@ test('seen 6: offline marks last-known data, disables actions, one advice line; 
   await expect(page.getByTestId('stale-note')).toBeHidden()
   await expect(page.getByTestId('jail-item-sshd')).toHaveAttribute('data-state', 'on')
 })
+
+test('server stopped → banner → server back → recovered', async ({ app }) => {
+  const { page, backend } = app
+  await backend.server.stop()
+  await expect(page.getByTestId('connection-banner')).toBeVisible({ timeout: 15_000 })
+  await expect(page.getByTestId('connection-status')).toHaveText(
+    /not running|not answering|Reconnecting/
+  )
+  await page.screenshot({ path: `${ARTIFACTS}/disconnected.png` })
+  await backend.server.restart()
+  await expect(page.getByTestId('connection-banner')).toBeHidden({ timeout: 20_000 })
+  await expect(page.getByTestId('jail-item-sshd')).toBeVisible()
+})

@@ -90,3 +90,13 @@ test('seen 4: "Start jail" says it reloads everything; edits say runtime-only; l
     await backend.services.commands.unbanAll()
   }
 })
+
+test('reload shows the verification result', async ({ app }) => {
+  const { page } = app
+  await page.getByTestId('reload-button').click()
+  await page.getByTestId('reload-run').click()
+  await expect(page.getByTestId('reload-result')).toContainText('Reloaded: 4 jails running', {
+    timeout: 30_000
+  })
+  await page.screenshot({ path: `${ARTIFACTS}/reload.png` })
+})

@@ -23,17 +23,16 @@ test('seen 9: settings are shown, validated and applied live', async ({ app }) =
   await page.getByTestId('set-notify-sshd').uncheck()
   await expect(page.getByTestId('set-notify-sshd')).not.toBeChecked()
   expect(backend.services.settings.current.notifications.perJail.sshd).toBe(false)
-  await page.getByTestId('set-close-to-tray').click()
-  await expect
-    .poll(() => backend.services.settings.current.closeToTray)
-    .toBe(!(await page.getByTestId('set-close-to-tray').isChecked()) ? false : true)
+  await page.getByTestId('set-close-to-tray').uncheck()
+  await expect.poll(() => backend.services.settings.current.closeToTray).toBe(false)
   await page.screenshot({ path: `${ARTIFACTS}/settings.png` })
   await backend.services.settings.update({
     pollIntervalMs: before,
     notifications: { perJail: { sshd: true } },
     closeToTray: true
   })
-  await backend.services.settings.update({ pollIntervalMs: 500 }).catch(() => undefined)
+  // The harness polls faster than the settings allow; give the other tests their 500 ms back.
+  backend.services.monitor.intervalMs = 500
 })
 
 test('seen 9: ignoreip add/remove per jail, as fail2ban stores it', async ({ app }) => {

@@ -20,3 +20,21 @@ test('seen 7: search reports an IP covered by a banned network', async ({ app })
     await backend.services.commands.unbanIps('sshd', ['198.51.100.0/24'])
   }
 })
+
+test('search finds the jails that ban an IP', async ({ app }) => {
+  const { page, backend } = app
+  await backend.services.commands.banIps('sshd', ['198.51.100.99'])
+  await backend.services.commands.banIps('webapp', ['198.51.100.99'])
+  await page.keyboard.press('/')
+  await expect(page.getByTestId('search-input')).toBeFocused()
+  await page.keyboard.type('198.51.100.99')
+  await page.keyboard.press('Enter')
+  await expect(page.getByTestId('search-result')).toContainText('banned in')
+  await expect(page.getByTestId('search-hit-sshd')).toBeVisible()
+  await page.getByTestId('search-hit-webapp').click()
+  await expect(page.getByTestId('jail-detail')).toContainText('webapp')
+  await page.getByTestId('search-input').fill('203.0.113.250')
+  await page.keyboard.press('Enter')
+  await expect(page.getByTestId('search-result')).toContainText('not banned anywhere')
+  await backend.services.commands.unbanEverywhere(['198.51.100.99'])
+})

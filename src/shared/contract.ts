@@ -25,6 +25,7 @@ import type {
 import { UNBAN_ALL_EVERY_JAIL, type EventName, type InvokeName } from './channels.ts'
 import { checkIgnoreIp, checkIp, checkJailName, MAX_IPS_PER_REQUEST } from './validation.ts'
 import { settingsPatchSchema, type SettingsState } from './settings.ts'
+import type { BanColumns } from './ban-columns.ts'
 
 /** Error codes the UI can act on. */
 export type ErrorCode =
@@ -123,8 +124,8 @@ export const invokeContract = {
       unban: z.boolean().default(false)
     })
   ),
-  /** Current bans of one jail with their times. Errors: unknown-jail. */
-  listBans: channel<Ban[]>()(jailOnly),
+  /** Current bans of one jail with their times, as columns. Errors: unknown-jail. */
+  listBans: channel<BanColumns>()(jailOnly),
   /**
    * Ban many IPs/CIDRs in one jail, in chunks, with `banProgress` events under `operationId`.
    * Returns how many were newly banned. Errors: invalid-argument, unknown-jail, cancelled.

@@ -8,7 +8,7 @@ import {
   nextSort,
   sortBans,
   type SortSpec
-} from '../../src/renderer/src/lib/ban-view.ts'
+} from '../../src/renderer/src/features/bans/lib/ban-view.ts'
 
 const ban = (ip: string, bannedAt: number, expiresAt: number | null): Ban => ({
   ip,

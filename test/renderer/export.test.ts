@@ -5,7 +5,7 @@ import {
   bansToJson,
   csvField,
   exportFileName
-} from '../../src/renderer/src/lib/export.ts'
+} from '../../src/renderer/src/features/bans/lib/export.ts'
 
 const bans: Ban[] = [
   {

@@ -5,13 +5,13 @@
  * stopped jail entirely).
  */
 import type {
-  Ban,
   FindIpResult,
   Jail,
   JailSettings,
   ReloadResult,
   ServerInfo
 } from '../../shared/model.ts'
+import { toBanColumns, type BanColumns } from '../../shared/ban-columns.ts'
 import { networkContains } from '../../shared/networks.ts'
 import {
   Fail2BanCommandError,
@@ -62,10 +62,11 @@ export class JailService {
     return settings
   }
 
-  async bans(jail: string): Promise<Ban[]> {
+  /** The jail's bans as columns (cheap to clone across IPC); seeds the monitor's watched list. */
+  async bans(jail: string): Promise<BanColumns> {
     const bans = await this.#o.commands.banList(jail, { timeoutMs: 60_000 })
     this.#o.monitor.seedWatched(jail, bans)
-    return bans
+    return toBanColumns(jail, bans)
   }
 
   /**
@@ -150,7 +151,8 @@ export class JailService {
     if (!ip.includes('/')) {
       for (const jail of await c.jailNames()) {
         for (const entry of await c.bannedIps(jail)) {
-          if (entry.includes('/') && networkContains(entry, ip)) networks.push({ jail, network: entry })
+          if (entry.includes('/') && networkContains(entry, ip))
+            networks.push({ jail, network: entry })
         }
       }
     }

@@ -1,7 +1,11 @@
 /**
- * Connects main's events to the stores, and the cross-feature actions of the shell (refresh
- * everything, open the ban dialog for the right jail). Every call goes through a feature's
- * api.ts or store; nothing here touches window.bangui.
+ * Connects main's events to the stores, and every call from one feature into another (refresh
+ * everything, open the ban dialog for a jail, show an IP in its jail, the jail list other
+ * features offer). Features never import each other's stores (lint keeps it so); they call
+ * these. Every call goes through a feature's api.ts or store; nothing here touches window.bangui.
+ *
+ * One way to reach a store everywhere: components read state through selector hooks
+ * (`useXStore(selectY)`) and call actions through `useXStore.getState().action`.
  */
 import { auditApi } from '../features/audit/api.ts'
 import { useAuditStore } from '../features/audit/store.ts'
@@ -12,7 +16,7 @@ import { useBansStore } from '../features/bans/store.ts'
 import { connectionApi } from '../features/connection/api.ts'
 import { useConnectionStore } from '../features/connection/store.ts'
 import { jailsApi } from '../features/jails/api.ts'
-import { defaultBanJail } from '../features/jails/selectors.ts'
+import { defaultBanJail, selectJails, selectRunningNamesKey } from '../features/jails/selectors.ts'
 import { useJailsStore } from '../features/jails/store.ts'
 import { settingsApi } from '../features/settings/api.ts'
 import { useSettingsStore } from '../features/settings/store.ts'
@@ -49,6 +53,28 @@ export function bansEndingAt(
 export function openBanDialog(text?: string): void {
   useBanDialogStore.getState().show(defaultBanJail(useJailsStore.getState()), text)
 }
+
+/** Opens the ban dialog for one jail. */
+export function openBanDialogFor(jail: string): void {
+  useBanDialogStore.getState().show(jail)
+}
+
+/** Shows a jail and selects an IP (or network) in its ban table once its list is there. */
+export function showIpInJail(jail: string, ip: string): void {
+  useJailsStore.getState().select(jail)
+  useBansStore.getState().revealIp(jail, ip)
+}
+
+/** Asks to unban everything in every jail (the bans feature confirms). */
+export function askUnbanAllEverywhere(): void {
+  useBansStore.getState().askUnbanAll(null)
+}
+
+/** The jail list, for features that offer a choice of jails (reload). */
+export const useJailChoices = () => useJailsStore(selectJails)
+
+/** The running jails' names joined by newlines (a stable string), for the ban dialog. */
+export const useRunningJailsKey = () => useJailsStore(selectRunningNamesKey)
 
 /** Opens the settings screen (from the connection banner, the top bar). */
 export function openSettings(): void {

@@ -10,7 +10,7 @@ import {
   isSubmittable,
   summarizeIpInput,
   type IpInputSummary
-} from '../../lib/ip-input.ts'
+} from './lib/ip-input.ts'
 import { banDialogApi } from './api.ts'
 
 export interface BanOutcome {

@@ -1,7 +1,7 @@
 /** Pure selectors of the bans store. */
 import type { Ban } from '../../../../shared/model.ts'
 import { formatCount } from '../../lib/format.ts'
-import { indexOfKey } from '../../lib/selection.ts'
+import { indexOfKey } from './lib/selection.ts'
 import type { BansNotice, BansState } from './store.ts'
 
 export const selectBansJail = (s: BansState): string | null => s.jail

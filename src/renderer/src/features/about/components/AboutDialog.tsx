@@ -10,7 +10,7 @@ export function AboutDialog({ fail2ban }: { fail2ban: string | null }) {
   const open = useAboutStore((s) => s.open)
   const info = useAboutStore((s) => s.info)
   const error = useAboutStore((s) => s.error)
-  const close = useAboutStore((s) => s.close)
+  const close = useAboutStore.getState().close
   if (!open) return null
   const rows: [string, string | null | undefined][] = [
     ['BanGUI', info?.app],

@@ -1,9 +1,9 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { memo, useEffect, useId, useMemo, useRef, type MouseEvent, type ReactNode } from 'react'
 import type { Ban } from '../../../../../shared/model.ts'
-import type { SortKey } from '../../../lib/ban-view.ts'
+import type { SortKey } from '../lib/ban-view.ts'
 import { formatCountdown, formatDateTime, formatDuration } from '../../../lib/format.ts'
-import { indexOfKey } from '../../../lib/selection.ts'
+import { indexOfKey } from '../lib/selection.ts'
 import { selectNow, useNow } from '../../../lib/ticker.ts'
 import {
   selectBansError,
@@ -48,8 +48,8 @@ export function BanTable() {
   const total = useBansStore(selectTotal)
   const view = useBansStore(selectView)
   const filter = useBansStore(selectFilter)
-  const refresh = useBansStore((s) => s.refresh)
-  const setFilter = useBansStore((s) => s.setFilter)
+  const refresh = useBansStore.getState().refresh
+  const setFilter = useBansStore.getState().setFilter
 
   if (status === 'loading' || status === 'idle') {
     return (
@@ -121,8 +121,8 @@ function Grid({ view, noMatch }: { view: readonly Ban[]; noMatch: ReactNode }) {
   const selected = useBansStore(selectSelectedSet)
   const selection = useBansStore(selectSelection)
   const cursor = useBansStore(selectCursor)
-  const setSort = useBansStore((s) => s.setSort)
-  const click = useBansStore((s) => s.click)
+  const setSort = useBansStore.getState().setSort
+  const click = useBansStore.getState().click
   const scrollRef = useRef<HTMLDivElement>(null)
   const idPrefix = useId()
   // The app does not use the React Compiler; the virtualizer re-renders this component itself.

@@ -1,11 +1,11 @@
 import { useLayoutEffect } from 'react'
 import { Notice } from '../../../app/ui.tsx'
-import { copyText } from '../../../lib/clipboard.ts'
-import { downloadText } from '../../../lib/download.ts'
-import { bansToCsv, bansToJson, exportFileName } from '../../../lib/export.ts'
+import { copyText } from '../lib/clipboard.ts'
+import { downloadText } from '../lib/download.ts'
+import { bansToCsv, bansToJson, exportFileName } from '../lib/export.ts'
 import { formatCount, plural } from '../../../lib/format.ts'
 import { selectOnline, useOnline } from '../../../lib/online.ts'
-import { markFirstPaint, resetFirstPaint } from '../../../lib/perf.ts'
+import { markFirstPaint, resetFirstPaint } from '../lib/perf.ts'
 import {
   countsText,
   selectBansStatus,

@@ -9,7 +9,7 @@ export function ConnectionBanner() {
   const connection = useConnectionStore(selectConnection)
   const retrying = useConnectionStore(selectRetrying)
   const retryError = useConnectionStore(selectRetryError)
-  const retry = useConnectionStore((s) => s.retry)
+  const retry = useConnectionStore.getState().retry
   const now = useNow(selectNow)
   const model = bannerModel(connection, now)
   if (!model) return null

@@ -1,8 +1,8 @@
 import { Dialog } from '../../../app/Dialog.tsx'
 import { DialogFooter, ErrorBlock } from '../../../app/ui.tsx'
+import { openBanDialogFor } from '../../../app/wiring.ts'
 import { formatCount, plural } from '../../../lib/format.ts'
 import { selectOnline, useOnline } from '../../../lib/online.ts'
-import { useBanDialogStore } from '../../ban-dialog/store.ts'
 import { BansPanel } from '../../bans/components/BansPanel.tsx'
 import { selectSelectedJail } from '../selectors.ts'
 import { useJailsStore } from '../store.ts'
@@ -16,7 +16,6 @@ export function JailDetail() {
   const confirmStop = useJailsStore((s) => s.confirmStop)
   const confirmStart = useJailsStore((s) => s.confirmStart)
   const { start, askStart, dismissStart, askStop, stop, dismissStop } = useJailsStore.getState()
-  const showBan = useBanDialogStore((s) => s.show)
   const online = useOnline(selectOnline)
 
   if (!jail) {
@@ -61,7 +60,7 @@ export function JailDetail() {
             <button
               type="button"
               className="primary"
-              onClick={() => showBan(jail.name)}
+              onClick={() => openBanDialogFor(jail.name)}
               disabled={!online}
               data-testid="open-ban-dialog"
               aria-keyshortcuts="Control+B"

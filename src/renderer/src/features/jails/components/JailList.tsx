@@ -2,9 +2,7 @@ import type { Jail } from '../../../../../shared/model.ts'
 import { formatCount, plural } from '../../../lib/format.ts'
 import { selectDownSince, selectOnline, staleAge, useOnline } from '../../../lib/online.ts'
 import { selectNow, useNow } from '../../../lib/ticker.ts'
-import { useBansStore } from '../../bans/store.ts'
-import { selectIsConnected } from '../../connection/selectors.ts'
-import { useConnectionStore } from '../../connection/store.ts'
+import { askUnbanAllEverywhere } from '../../../app/wiring.ts'
 import {
   selectJails,
   selectJailsError,
@@ -24,9 +22,7 @@ export function JailList() {
   const error = useJailsStore(selectJailsError)
   const selected = useJailsStore(selectSelectedName)
   const total = useJailsStore(selectTotalBanned)
-  const select = useJailsStore((s) => s.select)
-  const askUnbanAll = useBansStore((s) => s.askUnbanAll)
-  const connected = useConnectionStore(selectIsConnected)
+  const select = useJailsStore.getState().select
   const online = useOnline(selectOnline)
   const downSince = useOnline(selectDownSince)
 
@@ -53,7 +49,7 @@ export function JailList() {
           <li className="visually-hidden">Loading jails…</li>
         </ul>
       ) : status === 'error' && jails.length === 0 ? (
-        connected ? (
+        online ? (
           <p className="side-state error-text" data-testid="jails-error">
             {error}
           </p>
@@ -107,7 +103,7 @@ export function JailList() {
           <button
             type="button"
             className="ghost danger small"
-            onClick={() => askUnbanAll(null)}
+            onClick={askUnbanAllEverywhere}
             disabled={!online}
             data-testid="unban-all-every"
           >

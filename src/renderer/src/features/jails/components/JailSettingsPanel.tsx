@@ -3,7 +3,7 @@ import { checkIgnoreIp } from '../../../../../shared/validation.ts'
 import { bansEndingAt } from '../../../app/wiring.ts'
 import { selectOnline, useOnline } from '../../../lib/online.ts'
 import { selectNow, useNow } from '../../../lib/ticker.ts'
-import { durationInputText, parseDuration } from '../../../lib/duration-input.ts'
+import { durationInputText, parseDuration } from '../lib/duration-input.ts'
 import { formatCount, formatDuration, plural } from '../../../lib/format.ts'
 import { incrementText, selectSettingsOf } from '../selectors.ts'
 import { useJailsStore, type JailValueKey } from '../store.ts'
@@ -13,7 +13,7 @@ export function JailSettingsPanel({ jail }: { jail: string }) {
   const settings = useJailsStore(selectSettingsOf(jail))
   const status = useJailsStore((s) => s.settingsStatus)
   const error = useJailsStore((s) => s.settingsError)
-  const loadSettings = useJailsStore((s) => s.loadSettings)
+  const loadSettings = useJailsStore.getState().loadSettings
   useEffect(() => {
     void loadSettings(jail)
   }, [jail, loadSettings])
@@ -108,7 +108,7 @@ function Editable(props: {
   value: number
   human: string
 }) {
-  const setValue = useJailsStore((s) => s.setValue)
+  const setValue = useJailsStore.getState().setValue
   const saving = useJailsStore((s) => s.saving === props.k)
   const online = useOnline(selectOnline)
   const [editing, setEditing] = useState(false)
@@ -253,7 +253,7 @@ function IgnoreList({ jail, entries }: { jail: string; entries: readonly string[
   const online = useOnline(selectOnline)
   const busy = useJailsStore((s) => s.ignoreBusy)
   const error = useJailsStore((s) => s.ignoreError)
-  const change = useJailsStore((s) => s.changeIgnoreIp)
+  const change = useJailsStore.getState().changeIgnoreIp
   const [text, setText] = useState('')
   const [stored, setStored] = useState<string | null>(null)
   const inputId = useId()

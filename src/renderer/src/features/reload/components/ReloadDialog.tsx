@@ -1,7 +1,6 @@
 import { useId } from 'react'
 import { Dialog } from '../../../app/Dialog.tsx'
-import { selectJails } from '../../jails/selectors.ts'
-import { useJailsStore } from '../../jails/store.ts'
+import { useJailChoices } from '../../../app/wiring.ts'
 import {
   reloadHeadline,
   selectReloadError,
@@ -26,7 +25,7 @@ function ReloadDialogBody() {
   const restart = useReloadStore((s) => s.restart)
   const unban = useReloadStore((s) => s.unban)
   const { close, setTarget, setJail, setRestart, setUnban, run } = useReloadStore.getState()
-  const jails = useJailsStore(selectJails)
+  const jails = useJailChoices()
   const selectId = useId()
   const busy = status === 'running'
   const headline = result ? reloadHeadline(result) : null

@@ -1,6 +1,5 @@
 import { useId } from 'react'
-import { useBansStore } from '../../bans/store.ts'
-import { useJailsStore } from '../../jails/store.ts'
+import { showIpInJail } from '../../../app/wiring.ts'
 import {
   selectHasOutcome,
   selectQuery,
@@ -23,10 +22,7 @@ export function SearchBox() {
   const { setQuery, search, clear } = useSearchStore.getState()
   const resultId = useId()
 
-  const go = (jail: string, ip: string) => {
-    useJailsStore.getState().select(jail)
-    useBansStore.getState().revealIp(jail, ip)
-  }
+  const go = showIpInJail
 
   return (
     <div className="search">

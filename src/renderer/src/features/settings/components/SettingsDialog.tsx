@@ -2,7 +2,8 @@ import { useState } from 'react'
 import {
   POLL_INTERVAL_MAX_MS,
   POLL_INTERVAL_MIN_MS,
-  socketPathSchema
+  socketPathSchema,
+  type SettingsPatch
 } from '../../../../../shared/settings.ts'
 import { Dialog } from '../../../app/Dialog.tsx'
 import { DialogFooter, ErrorBlock } from '../../../app/ui.tsx'
@@ -126,7 +127,7 @@ function SavedHint({ field }: { field: SettingsField }) {
 function SocketPathField(props: { value: string; effective: string; restart: boolean }) {
   const [text, setText] = useState(props.value)
   const saving = useSettingsStore((s) => s.saving === 'socketPath')
-  const save = useSettingsStore((s) => s.save)
+  const save = useSettingsStore.getState().save
   const check = socketPathSchema.safeParse(text)
   const local = text === props.value ? null : check.success ? null : check.error.issues[0]?.message
   return (
@@ -172,7 +173,7 @@ function SocketPathField(props: { value: string; effective: string; restart: boo
 function PollField({ value }: { value: number }) {
   const [text, setText] = useState(String(value / 1000))
   const saving = useSettingsStore((s) => s.saving === 'pollIntervalMs')
-  const save = useSettingsStore((s) => s.save)
+  const save = useSettingsStore.getState().save
   const seconds = Number(text)
   const ms = Math.round(seconds * 1000)
   const valid =
@@ -222,13 +223,13 @@ function Toggle(props: {
   field: SettingsField
   label: string
   checked: boolean
-  patch: (v: boolean) => Parameters<ReturnType<typeof useSettingsStore.getState>['save']>[1]
+  patch: (v: boolean) => SettingsPatch
   testId: string
   disabled?: boolean
   mono?: boolean
 }) {
   const saving = useSettingsStore((s) => s.saving !== null)
-  const save = useSettingsStore((s) => s.save)
+  const save = useSettingsStore.getState().save
   return (
     <label className="check">
       <input

@@ -1,5 +1,5 @@
 /** Ban list exports: CSV (RFC 4180, header row, ISO 8601 UTC times) and JSON. Pure functions. */
-import type { Ban } from '../../../shared/model.ts'
+import type { Ban } from '../../../../../shared/model.ts'
 
 const iso = (ms: number | null): string => (ms === null ? '' : new Date(ms).toISOString())
 

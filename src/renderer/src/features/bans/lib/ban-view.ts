@@ -3,7 +3,7 @@
  * The store keeps the list sorted; a monitor diff is merged in O(n) (binary insertion)
  * instead of re-sorting 100 000 rows every poll.
  */
-import type { Ban } from '../../../shared/model.ts'
+import type { Ban } from '../../../../../shared/model.ts'
 
 export type SortKey = 'ip' | 'bannedAt' | 'expiresAt'
 export type SortDir = 1 | -1
