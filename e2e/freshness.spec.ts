@@ -54,8 +54,9 @@ test('seen 5: counters agree with the rows right after the app’s own ban (no p
   const { page, backend } = app
   await page.getByTestId('jail-item-webapp').click()
   await expect(page.getByTestId('bans-empty')).toBeVisible()
-  // No poll may help: only the app's own refresh can update the counters.
-  backend.services.monitor.setPaused(true)
+  // No poll may help: only the app's own refresh can update the counters. stop() also drops a
+  // poll already scheduled; one under way now reads the counts from before the ban.
+  backend.services.monitor.stop()
   try {
     await page.getByTestId('open-ban-dialog').click()
     const ips = Array.from({ length: 7 }, (_, i) => `192.0.2.${100 + i}`)
@@ -67,7 +68,7 @@ test('seen 5: counters agree with the rows right after the app’s own ban (no p
     await expect(page.getByTestId('stat-banned')).toHaveText('7', { timeout: 2_000 })
     await expect(page.getByTestId('jail-count-webapp')).toHaveText('7', { timeout: 2_000 })
   } finally {
-    backend.services.monitor.setPaused(false)
+    backend.services.monitor.start()
     await backend.services.commands.unbanAll()
   }
 })
