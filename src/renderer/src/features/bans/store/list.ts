@@ -3,10 +3,9 @@
  * diffs from main (queued while a load runs), and revealing a searched IP once it is there.
  */
 import type { Ban } from '../../../../../shared/model.ts'
-import { fromBanColumns } from '../../../../../shared/ban-columns.ts'
 import { errorMessage } from '../../../lib/app-error.ts'
 import { bansApi, type BansDiff } from '../api.ts'
-import { applyBanDiff, filterBans, sortBans } from '../lib/ban-view.ts'
+import { applyBanDiff, filterBans, rowsFromColumns } from '../lib/ban-view.ts'
 import { dropKeys, EMPTY_SELECTION, indexOfKey, keepPresent, selectKey } from '../lib/selection.ts'
 import { initialBansState, type BansSlice } from './state.ts'
 
@@ -53,7 +52,7 @@ export const listSlice: BansSlice<'show' | 'refresh' | 'applyDiff' | 'revealIp'>
       // part of what it measures.
       const loadedAt = performance.now()
       const { sort, filter, selection } = get()
-      let bans: readonly Ban[] = sortBans(fromBanColumns(columns), sort)
+      let bans: readonly Ban[] = rowsFromColumns(columns, sort)
       for (const d of pending) bans = applyBanDiff(bans, d.added, d.removed, sort)
       pending = []
       set({
