@@ -1,5 +1,6 @@
 import { useId } from 'react'
 import { Dialog } from '../../../app/Dialog.tsx'
+import { DialogFooter, ErrorBlock } from '../../../app/ui.tsx'
 import { useJailChoices } from '../../../app/wiring.ts'
 import {
   reloadHeadline,
@@ -97,11 +98,7 @@ function ReloadDialogBody() {
       <p className="progress-text" role="status" aria-live="polite">
         {busy ? 'Reloading… fail2ban-client is rebuilding the configuration.' : ''}
       </p>
-      {error && (
-        <p className="inline-alert error" role="alert" data-testid="reload-error">
-          {error}
-        </p>
-      )}
+      <ErrorBlock testId="reload-error">{error}</ErrorBlock>
       {result && headline && (
         <div
           className={`result-box ${headline.tone}`}
@@ -131,20 +128,18 @@ function ReloadDialogBody() {
           )}
         </div>
       )}
-      <div className="dialog-actions">
-        <button type="button" onClick={close} disabled={busy}>
-          Close
-        </button>
-        <button
-          type="button"
-          className="primary"
-          disabled={busy || (target === 'jail' && !jail)}
-          onClick={() => void run()}
-          data-testid="reload-run"
-        >
-          {busy ? 'Reloading…' : result ? 'Reload again' : 'Reload'}
-        </button>
-      </div>
+      <DialogFooter
+        onCancel={close}
+        cancelLabel="Close"
+        busy={busy}
+        action={{
+          label: result ? 'Reload again' : 'Reload',
+          busyLabel: 'Reloading…',
+          disabled: target === 'jail' && !jail,
+          onClick: () => void run(),
+          testId: 'reload-run'
+        }}
+      />
     </Dialog>
   )
 }
