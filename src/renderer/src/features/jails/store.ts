@@ -105,7 +105,11 @@ export const useJailsStore = create<JailsStore>()((set, get) => ({
       const s = await jailsApi.settings(jail)
       set({ settings: { ...get().settings, [jail]: s }, settingsStatus: 'ready' })
     } catch (e) {
-      if (get().selected === jail) set({ settingsStatus: 'error', settingsError: errorMessage(e) })
+      // Settings already on screen stay (marked stale while offline): the connection banner
+      // explains the failure once, not again here.
+      if (cached) set({ settingsStatus: 'ready' })
+      else if (get().selected === jail)
+        set({ settingsStatus: 'error', settingsError: errorMessage(e) })
     }
   },
   applySettings(settings) {

@@ -3,7 +3,7 @@
  * diffs from main (queued while a load runs), and revealing a searched IP once it is there.
  */
 import type { Ban } from '../../../../../shared/model.ts'
-import { errorMessage } from '../../../lib/app-error.ts'
+import { errorMessage, isAppError } from '../../../lib/app-error.ts'
 import { bansApi, type BansDiff } from '../api.ts'
 import { applyBanDiff, filterBans, rowsFromColumns } from '../lib/ban-view.ts'
 import { dropKeys, EMPTY_SELECTION, indexOfKey, keepPresent, selectKey } from '../lib/selection.ts'
@@ -69,9 +69,13 @@ export const listSlice: BansSlice<'show' | 'refresh' | 'applyDiff' | 'revealIp'>
       if (seq !== loadSeq) return
       // A failed refresh keeps the rows it had; a failed first load is an error state.
       if (switching || get().status !== 'ready') set({ status: 'error', error: errorMessage(e) })
+      // Not connected: the banner says why; the notice only says the rows are not fresh.
+      const why = isAppError(e, 'not-connected')
+        ? 'fail2ban is not reachable; the rows below are the last known ones.'
+        : errorMessage(e)
       set({
         refreshing: false,
-        notice: switching ? null : { text: `Refresh failed: ${errorMessage(e)}`, tone: 'error' }
+        notice: switching ? null : { text: `Refresh failed: ${why}`, tone: 'error' }
       })
     }
   }

@@ -32,8 +32,13 @@ export function JailDetail() {
         <div className="detail-title">
           <h1>
             {jail.name}
-            <span className={`state-chip ${jail.running ? 'on' : 'off'}`} data-testid="jail-state">
+            <span
+              className={`state-chip ${online ? (jail.running ? 'on' : 'off') : 'off stale'}`}
+              data-testid="jail-state"
+              title={online ? undefined : 'Last known state: fail2ban is not reachable'}
+            >
               {jail.running ? 'running' : 'stopped'}
+              {online ? '' : ' (last known)'}
             </span>
           </h1>
           <dl className={`stats${online ? '' : ' stale'}`} data-testid="jail-stats">
