@@ -31,6 +31,10 @@ test('seen 3: a missing filter is "reloaded, but broken failed", and the jail st
     await expect(page.getByTestId('jail-problem-broken')).toBeVisible()
     await page.getByTestId('jail-item-broken').click()
     await expect(page.getByTestId('jail-problem')).toContainText('Unable to read the filter')
+    // Once the admin removes it from the configuration, a reload drops it from the list.
+    await writeFile(conf, before)
+    await backend.dispatch('reload', { scope: { kind: 'all' } })
+    await expect(page.getByTestId('jail-item-broken')).toHaveCount(0)
   } finally {
     await writeFile(conf, before)
   }

@@ -181,6 +181,18 @@ describe('MonitorService', () => {
     expect(of('jailsChanged').length).toBeGreaterThan(0)
   })
 
+  it('forgets failed jails the configuration no longer has, keeps the others', async () => {
+    const { monitor, connection } = setup({ counts: counts(0), bans: [] })
+    await connection.check()
+    await monitor.pollNow()
+    monitor.markFailed([
+      { jail: 'gone', reason: 'x' },
+      { jail: 'still', reason: 'y' }
+    ])
+    monitor.forgetFailedExcept(['sshd', 'still'])
+    expect(monitor.jails.map((j) => j.name)).toEqual(['sshd', 'still'])
+  })
+
   it('a garbage reply mid-session is a visible state, not swallowed', async () => {
     const state: State = { counts: counts(1), bans: [] }
     const { monitor, connection, of } = setup(state)

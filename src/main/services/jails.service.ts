@@ -165,6 +165,8 @@ export class JailService {
       throw new BusyError('a reload is already running; wait for it to finish')
     const r = await this.#o.reloader.reload(req)
     await this.#o.monitor.refresh({ settingsOf: r.jails })
+    if (req.scope.kind === 'all' && r.outcome !== 'not-reloaded')
+      this.#o.monitor.forgetFailedExcept(r.jails)
     this.#o.monitor.markFailed(r.failures)
     return r
   }

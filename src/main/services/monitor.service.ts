@@ -167,6 +167,22 @@ export class MonitorService {
     this.#o.emit('jailsChanged', this.jails)
   }
 
+  /**
+   * After a reload of the whole configuration: jails listed as failed that the configuration no
+   * longer enables are dropped (the admin removed them; nothing will bring them back).
+   */
+  forgetFailedExcept(configured: readonly string[]): void {
+    const keep = new Set(configured)
+    let changed = false
+    for (const [name, j] of this.#jails) {
+      if (!j.running && j.problem !== undefined && !keep.has(name)) {
+        this.#jails.delete(name)
+        changed = true
+      }
+    }
+    if (changed) this.#o.emit('jailsChanged', this.jails)
+  }
+
   #schedule(ms: number): void {
     if (this.#timer) clearTimeout(this.#timer)
     this.#timer = setTimeout(() => {
