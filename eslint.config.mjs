@@ -11,6 +11,29 @@ const noElectron = {
   patterns: [{ group: ['electron/*'], message: 'Keep electron out of this layer.' }]
 }
 
+/** The renderer's import bans, shared by its two rule blocks (a later block replaces a rule). */
+const rendererImports = [
+  ...noElectron.patterns,
+  { group: ['node:*'], message: 'The renderer has no Node APIs.' },
+  { group: ['**/main/**'], message: 'The renderer talks to main only through window.bangui.' }
+]
+
+/**
+ * A feature reaches another feature only through src/renderer/src/app/wiring.ts: never its
+ * store, selectors or api (components may still render another feature's components).
+ */
+const otherFeature = {
+  group: [
+    '../*/store*',
+    '../../*/store*',
+    '../*/selectors*',
+    '../../*/selectors*',
+    '../*/api*',
+    '../../*/api*'
+  ],
+  message: 'Call another feature through app/wiring.ts, not through its store, selectors or api.'
+}
+
 const ipcOnlyInBinding = {
   selector: 'ImportSpecifier[imported.name=/^ipc(Main|Renderer)$/]',
   message: 'ipcMain/ipcRenderer belong only in src/main/ipc/bind.ipc.ts and src/preload/index.ts.'
@@ -70,20 +93,33 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      'no-restricted-imports': [
+      'no-restricted-imports': ['error', { ...noElectron, patterns: rendererImports }],
+      'no-restricted-properties': [
         'error',
         {
-          ...noElectron,
-          patterns: [
-            ...noElectron.patterns,
-            { group: ['node:*'], message: 'The renderer has no Node APIs.' },
-            {
-              group: ['**/main/**'],
-              message: 'The renderer talks to main only through window.bangui.'
-            }
-          ]
+          object: 'window',
+          property: 'bangui',
+          message: "Only a feature's api.ts calls window.bangui."
+        },
+        {
+          object: 'globalThis',
+          property: 'bangui',
+          message: "Only a feature's api.ts calls window.bangui."
         }
       ]
     }
+  },
+  {
+    files: ['src/renderer/src/features/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { ...noElectron, patterns: [...rendererImports, otherFeature] }
+      ]
+    }
+  },
+  {
+    files: ['src/renderer/src/features/*/api.ts'],
+    rules: { 'no-restricted-properties': 'off' }
   }
 )

@@ -3,7 +3,8 @@
  * the real services (as in the e2e), showing a jail with N bans.
  * - first paint: from the ban list arriving in the renderer to the first rows painted;
  * - scroll frames: rAF intervals over 5 s of continuous scrolling, p95;
- * - JS heap after the list is shown (CDP Performance.getMetrics).
+ * - JS heap after the list is shown (CDP Performance.getMetrics);
+ * - the main side's memory (this process runs the same services main runs) with the list shown.
  */
 import { chromium } from '@playwright/test'
 import { preview } from 'vite'
@@ -18,6 +19,9 @@ export interface RenderFigures {
   scrollFrameP95Ms: number
   scrollFrames: number
   heapMb: number
+  /** Main-side JS heap and resident set with the list watched (services of this process). */
+  mainHeapMb: number
+  mainRssMb: number
 }
 
 export async function benchRender(
@@ -87,12 +91,15 @@ export async function benchRender(
     await cdp.send('Performance.enable')
     const { metrics } = await cdp.send('Performance.getMetrics')
     const heap = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? Number.NaN
+    const main = process.memoryUsage()
     wiring.unsubscribe()
     return {
       firstPaintMs: Math.round(firstPaintMs),
       scrollFrameP95Ms: Math.round(frames[Math.floor(frames.length * 0.95)]! * 10) / 10,
       scrollFrames: frames.length,
-      heapMb: Math.round(heap / 1e5) / 10
+      heapMb: Math.round(heap / 1e5) / 10,
+      mainHeapMb: Math.round(main.heapUsed / 1e5) / 10,
+      mainRssMb: Math.round(main.rss / 1e5) / 10
     }
   } finally {
     await browser.close()

@@ -85,6 +85,36 @@ describe('Reloader', () => {
     const r = await reloader.reload({ scope: { kind: 'all' } })
     expect(r.ok).toBe(false)
     expect(r.missing).toContain('broken')
+    // Reloaded, but this jail failed to start, with fail2ban's reason.
+    expect(r.outcome).toBe('partial')
+    expect(r.error).toBeNull()
+    expect(r.failures).toEqual([
+      { jail: 'broken', reason: "Unable to read the filter 'doesnotexist'" }
+    ])
+  })
+
+  it('a missing log file aborts the reload before anything changes: "nothing was reloaded"', async () => {
+    const conf = `${server.dir}/conf/jail.conf`
+    const before = await readFile(conf, 'utf8')
+    await f2b.setBantime('sshd', 1234) // a runtime edit a real reload would reset
+    await writeFile(
+      conf,
+      `${before.replace(/\n\[broken\][^[]*/, '\n')}\n[nolog]\nenabled = true\nlogpath = /nonexistent-dir/x.log\n`
+    )
+    try {
+      const r = await reloader.reload({ scope: { kind: 'all' } })
+      expect(r.outcome).toBe('not-reloaded')
+      expect(r.ok).toBe(false)
+      expect(r.error).toBe('Have not found any log file for nolog jail')
+      expect(r.failures).toEqual([
+        { jail: 'nolog', reason: 'Have not found any log file for nolog jail' }
+      ])
+      // Proof that nothing was reloaded: the runtime edit survived.
+      await expect(f2b.jailSettings('sshd')).resolves.toMatchObject({ bantime: 1234 })
+    } finally {
+      await writeFile(conf, before)
+      await f2b.setBantime('sshd', 600)
+    }
   })
 
   it('serializes concurrent reloads: fail2ban-client runs never overlap', async () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EventContract, EventName } from '../src/shared/contract.ts'
 import { createDispatch, type Dispatch } from '../src/main/ipc/registry.ts'
 import { createAppServices, type AppServices } from '../src/main/services/app-services.ts'
-import { startTestServer, type TestServer } from './support/f2b-server.ts'
+import { fail2banClient, startTestServer, type TestServer } from './support/f2b-server.ts'
 
 let server: TestServer
 let services: AppServices
@@ -93,8 +93,10 @@ describe('registry over real services', () => {
     expect(done.at(-1)).toBe(unique)
     expect(done.length).toBeGreaterThan(3)
     expect(done.every((d, i) => i === 0 || d > done[i - 1]!)).toBe(true)
-    const bans = await ok<unknown[]>('listBans', { jail: 'bulk' })
-    expect(bans).toHaveLength(unique)
+    const bans = await ok<{ ip: string[]; bannedAt: number[] }>('listBans', { jail: 'bulk' })
+    // Columns, not 100 000 objects: one array per field.
+    expect(bans.ip).toHaveLength(unique)
+    expect(bans.bannedAt).toHaveLength(unique)
   })
 
   it('refuses a list with one invalid IP, with its reason, and sends nothing', async () => {
@@ -125,14 +127,31 @@ describe('registry over real services', () => {
     await ok('banIps', { jail: 'webapp', ips: ['203.0.113.7'], operationId: 'op-4' })
     await expect(ok('findIp', { ip: '203.0.113.7' })).resolves.toEqual({
       ip: '203.0.113.7',
-      jails: ['sshd', 'webapp']
+      jails: ['sshd', 'webapp'],
+      networks: []
     })
     await expect(ok('unbanIps', { jail: 'sshd', ips: ['203.0.113.7'] })).resolves.toBe(1)
     await expect(ok('unbanIps', { jail: null, ips: ['203.0.113.7'] })).resolves.toBe(1)
     await expect(ok('findIp', { ip: '203.0.113.7' })).resolves.toEqual({
       ip: '203.0.113.7',
-      jails: []
+      jails: [],
+      networks: []
     })
+  })
+
+  it('search reports an IP covered by a banned network (fail2ban finds exact entries only)', async () => {
+    await ok('banIps', { jail: 'sshd', ips: ['198.51.100.0/24'], operationId: 'op-net' })
+    // What fail2ban itself says: not banned.
+    expect((await fail2banClient(server.socketPath, ['banned', '198.51.100.7'])).trim()).toBe(
+      '[[]]'
+    )
+    await expect(ok('findIp', { ip: '198.51.100.7' })).resolves.toEqual({
+      ip: '198.51.100.7',
+      jails: [],
+      networks: [{ jail: 'sshd', network: '198.51.100.0/24' }]
+    })
+    await expect(ok('findIp', { ip: '198.51.101.7' })).resolves.toMatchObject({ networks: [] })
+    await ok('unbanIps', { jail: 'sshd', ips: ['198.51.100.0/24'] })
   })
 
   it('unban all needs the jail name as confirmation', async () => {
@@ -184,6 +203,90 @@ describe('registry over real services', () => {
             (e.payload as EventContract['bansChanged']).removed.includes('198.51.100.23')
         )
     )
+  })
+
+  describe('freshness: every mutation pushes what it changed before it answers', () => {
+    const lastJails = (from: number) =>
+      events
+        .slice(from)
+        .filter((e) => e.name === 'jailsChanged')
+        .map((e) => e.payload as EventContract['jailsChanged'])
+        .at(-1)
+    /** `fail2ban-client get J banip --with-time` as {ip: end epoch ms}. */
+    const cliEnds = async (jail: string): Promise<Map<string, number>> => {
+      const out = await fail2banClient(server.socketPath, ['get', jail, 'banip', '--with-time'])
+      const ends = new Map<string, number>()
+      for (const m of out.matchAll(/^(\S+)\s+\S+ \S+ \+ (-?\d+) = (\S+ \S+)$/gm))
+        ends.set(m[1]!, new Date(m[3]!.replace(' ', 'T')).getTime())
+      return ends
+    }
+
+    it('ban and unban: the counts event arrives before the answer (no poll lag)', async () => {
+      services.monitor.intervalMs = 60_000 // no poll can help within this test
+      try {
+        let from = events.length
+        await ok('banIps', { jail: 'sshd', ips: ['192.0.2.50', '192.0.2.51'], operationId: 'fr-1' })
+        expect(lastJails(from)?.find((j) => j.name === 'sshd')?.currentlyBanned).toBe(2)
+        from = events.length
+        await ok('unbanIps', { jail: 'sshd', ips: ['192.0.2.50'] })
+        expect(lastJails(from)?.find((j) => j.name === 'sshd')?.currentlyBanned).toBe(1)
+        from = events.length
+        await ok('unbanAll', { jail: 'sshd', confirm: 'sshd' })
+        expect(lastJails(from)?.find((j) => j.name === 'sshd')?.currentlyBanned).toBe(0)
+      } finally {
+        services.monitor.intervalMs = 200
+      }
+    })
+
+    it('a bantime edit pushes the new settings and the watched bans’ new end times, as the CLI has them', async () => {
+      await ok('watchJail', { jail: 'sshd' })
+      await ok('banIps', { jail: 'sshd', ips: ['192.0.2.60'], operationId: 'fr-2' })
+      await ok('listBans', { jail: 'sshd' })
+      const from = events.length
+      await ok('setJailValue', { jail: 'sshd', key: 'bantime', value: 7200 })
+      const after = events.slice(from)
+      const settings = after.filter((e) => e.name === 'jailSettingsChanged').at(-1)
+        ?.payload as EventContract['jailSettingsChanged']
+      expect(settings).toMatchObject({ name: 'sshd', bantime: 7200 })
+      const diff = after.filter((e) => e.name === 'bansChanged').at(-1)
+        ?.payload as EventContract['bansChanged']
+      const pushed = diff.added.find((b) => b.ip === '192.0.2.60')!
+      expect(pushed.bantime).toBe(7200)
+      const cli = (await cliEnds('sshd')).get('192.0.2.60')!
+      // The CLI prints whole seconds.
+      expect(Math.abs(pushed.expiresAt! - cli)).toBeLessThan(1000)
+      await ok('setJailValue', { jail: 'sshd', key: 'bantime', value: 600 })
+      await ok('unbanAll', { jail: 'sshd', confirm: 'sshd' })
+    })
+
+    it('a bantime changed behind the app’s back reaches the UI on the next poll', async () => {
+      await ok('watchJail', { jail: 'sshd' })
+      await ok('getJailSettings', { jail: 'sshd' })
+      const from = events.length
+      await fail2banClient(server.socketPath, ['set', 'sshd', 'bantime', '3600'])
+      await until(() =>
+        events
+          .slice(from)
+          .some(
+            (e) =>
+              e.name === 'jailSettingsChanged' &&
+              (e.payload as EventContract['jailSettingsChanged']).bantime === 3600
+          )
+      )
+      await fail2banClient(server.socketPath, ['set', 'sshd', 'bantime', '600'])
+    })
+
+    it('ignoreip changes push the jail’s settings in fail2ban’s stored form', async () => {
+      const from = events.length
+      await ok('changeIgnoreIp', { jail: 'webapp', op: 'add', entry: '192.0.2.0/24' })
+      const pushed = events
+        .slice(from)
+        .filter((e) => e.name === 'jailSettingsChanged')
+        .map((e) => e.payload as EventContract['jailSettingsChanged'])
+        .find((s) => s.name === 'webapp')
+      expect(pushed?.ignoreip).toContain('192.0.2.0/24')
+      await ok('changeIgnoreIp', { jail: 'webapp', op: 'del', entry: '192.0.2.0/24' })
+    })
   })
 
   it('stop and start a jail; a stopped jail stays listed as not running', async () => {

@@ -50,6 +50,9 @@ export const test = base.extend<{ app: AppFixture }, { backend: Backend }>({
     { scope: 'worker', timeout: 60_000 }
   ],
   app: async ({ page, backend }, use) => {
+    // Every test starts from no bans and a polling monitor, whatever ran before it.
+    await backend.services.commands.unbanAll({ timeoutMs: 120_000 })
+    backend.services.monitor.setPaused(false)
     const { calls, unsubscribe } = await wirePage(page, backend.dispatch, backend.services.events)
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))

@@ -32,7 +32,8 @@ export const invokeNames = [
   'historyTimeline',
   'historyIp',
   'historyEvents',
-  'historyImport'
+  'historyImport',
+  'getAppInfo'
 ] as const
 
 export const eventNames = [
@@ -40,6 +41,7 @@ export const eventNames = [
   'jailsChanged',
   'bansChanged',
   'banProgress',
+  'jailSettingsChanged',
   'settingsChanged',
   'auditAppended',
   'accessChanged'

@@ -11,10 +11,12 @@
  */
 import { z } from 'zod'
 import type {
+  AppInfo,
   AuditEntry,
   Ban,
   BanProgress,
   ConnectionState,
+  FindIpResult,
   Jail,
   JailSettings,
   ReloadResult,
@@ -31,6 +33,7 @@ import {
 } from './validation.ts'
 import { settingsPatchSchema, type SettingsState } from './settings.ts'
 import { ACCESS_MODES, type AccessState, type SudoCheck } from './access.ts'
+import type { BanColumns } from './ban-columns.ts'
 
 /** Error codes the UI can act on. */
 export type ErrorCode =
@@ -183,8 +186,8 @@ export const invokeContract = {
       unban: z.boolean().default(false)
     })
   ),
-  /** Current bans of one jail with their times. Errors: unknown-jail. */
-  listBans: channel<Ban[]>()(jailOnly),
+  /** Current bans of one jail with their times, as columns. Errors: unknown-jail. */
+  listBans: channel<BanColumns>()(jailOnly),
   /**
    * Ban many IPs/CIDRs in one jail, in chunks, with `banProgress` events under `operationId`.
    * Returns how many were newly banned. Errors: invalid-argument, unknown-jail, cancelled.
@@ -215,8 +218,11 @@ export const invokeContract = {
         message: 'confirmation does not match: type the jail name (or "all jails") to unban all'
       })
   ),
-  /** The jails that currently ban an IP. */
-  findIp: channel<{ ip: string; jails: string[] }>()(z.strictObject({ ip: ipSchema })),
+  /**
+   * The jails that currently ban an IP, and the banned networks that contain it (fail2ban's
+   * `banned IP` finds exact entries only).
+   */
+  findIp: channel<FindIpResult>()(z.strictObject({ ip: ipSchema })),
   /** Set bantime, findtime (seconds) or maxretry. Returns the new value. */
   setJailValue: channel<number>()(
     z.discriminatedUnion('key', [
@@ -266,7 +272,9 @@ export const invokeContract = {
   chooseAccess: channel<AccessState>()(z.strictObject({ mode: z.enum(ACCESS_MODES) })),
   /** Whether `sudo -n` would start the helper without a password ("Check again"). */
   checkSudo: channel<SudoCheck>()(noArgs),
-  ...historyContract
+  ...historyContract,
+  /** The app's, Electron's, Chromium's and Node's versions (About box; never fails). */
+  getAppInfo: channel<AppInfo>()(noArgs)
 }
 
 export type InvokeContract = typeof invokeContract
@@ -291,6 +299,11 @@ export interface EventContract extends Record<EventName, unknown> {
   bansChanged: { jail: string; added: Ban[]; removed: string[] }
   /** Progress of a chunked ban. */
   banProgress: BanProgress
+  /**
+   * Fresh settings of a jail: after the app changed them (value edit, ignoreip, reload, start)
+   * or when the monitor saw them change behind the app's back (watched jail only).
+   */
+  jailSettingsChanged: JailSettings
   /** The settings changed (sent whole). */
   settingsChanged: SettingsState
   /** An admin action was recorded in the audit log. */

@@ -15,6 +15,11 @@ export interface JailCounts {
 export interface Jail extends JailCounts {
   name: string
   running: boolean
+  /**
+   * Why the jail is not running, when a reload or start said so (e.g. its filter is missing);
+   * kept until a reload brings the jail back. Absent when nothing is known.
+   */
+  problem?: string
 }
 
 /** One current ban, parsed from `get J banip --with-time`. */
@@ -77,6 +82,8 @@ export type ConnectionStatus =
   | 'permission-denied'
   | 'not-answering'
   | 'reconnecting'
+  /** The server answered with bytes BanGUI cannot decode; what is on screen may be stale. */
+  | 'bad-reply'
 
 export interface ConnectionState {
   status: ConnectionStatus
@@ -88,13 +95,40 @@ export interface ConnectionState {
   since: number
 }
 
+/** A jail that did not come up after a reload, with fail2ban's reason when it gave one. */
+export interface ReloadFailure {
+  jail: string
+  reason: string
+}
+
+/**
+ * The outcome of a reload:
+ * - `reloaded`: every expected jail runs;
+ * - `partial`: the configuration was reloaded, but the jails in `failures` did not start;
+ * - `not-reloaded`: fail2ban-client gave up before changing anything (`error` says why).
+ */
+export type ReloadOutcome = 'reloaded' | 'partial' | 'not-reloaded'
+
 /** The outcome of a reload: what was asked, and each jail that did not come up. */
 export interface ReloadResult {
   ok: boolean
+  outcome: ReloadOutcome
+  /** fail2ban's reason when nothing was reloaded; null otherwise. */
+  error: string | null
   jails: string[]
   missing: string[]
+  failures: ReloadFailure[]
   output: string
   durationMs: number
+}
+
+/** The answer of a search: jails that ban the IP itself, and banned networks that contain it. */
+export interface FindIpResult {
+  ip: string
+  /** Jails with an entry for exactly this IP (fail2ban's `banned IP`). */
+  jails: string[]
+  /** Banned networks (CIDR entries) that contain the IP, per jail. */
+  networks: { jail: string; network: string }[]
 }
 
 /** Progress of a chunked ban. */
@@ -104,6 +138,14 @@ export interface BanProgress {
   done: number
   total: number
   newlyBanned: number
+}
+
+/** Versions for the About box (null where the runtime has none, e.g. the e2e harness). */
+export interface AppInfo {
+  app: string
+  electron: string | null
+  chrome: string | null
+  node: string
 }
 
 /** An admin action as the audit log records it. */

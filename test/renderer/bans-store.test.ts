@@ -89,7 +89,11 @@ describe('showing a jail', () => {
     await state().refresh()
     expect(state().status).toBe('ready')
     expect(shownIps()).toEqual(['192.0.2.1'])
-    expect(state().notice).toMatch(/Refresh failed: fail2ban did not answer/)
+    expect(state().notice?.text).toMatch(/Refresh failed: fail2ban did not answer/)
+    // An error is never shown in the success style, and goes once its cause is gone.
+    expect(state().notice?.tone).toBe('error')
+    state().clearErrorNotice()
+    expect(state().notice).toBeNull()
   })
 })
 
@@ -206,7 +210,7 @@ describe('unban', () => {
     expect(state()).toMatchObject({
       confirm: null,
       actionStatus: 'idle',
-      notice: '2 IPs unbanned in sshd.'
+      notice: { text: '2 IPs unbanned in sshd.', tone: 'ok' }
     })
     expect(state().selection.selected.size).toBe(0)
   })
@@ -232,7 +236,11 @@ describe('unban', () => {
       name: 'unbanAll',
       request: { jail: 'sshd', confirm: 'sshd' }
     })
-    expect(state()).toMatchObject({ confirm: null, bans: [], notice: '3 bans lifted in sshd.' })
+    expect(state()).toMatchObject({
+      confirm: null,
+      bans: [],
+      notice: { text: '3 bans lifted in sshd.', tone: 'ok' }
+    })
   })
 
   it('unban all in every jail sends jail null with "all jails"', async () => {
@@ -242,7 +250,7 @@ describe('unban', () => {
       name: 'unbanAll',
       request: { jail: null, confirm: 'all jails' }
     })
-    expect(state().notice).toBe('7 bans lifted in every jail.')
+    expect(state().notice).toEqual({ text: '7 bans lifted in every jail.', tone: 'ok' })
     expect(state().bans).toEqual([])
   })
 
@@ -271,7 +279,7 @@ describe('reveal (search result navigation)', () => {
     expect(state().filter).toBe('')
     expect(state().selection.cursor).toBe('192.0.2.1')
     state().revealIp('sshd', '203.0.113.99')
-    expect(state().notice).toBe('203.0.113.99 is no longer banned in sshd.')
+    expect(state().notice?.text).toBe('203.0.113.99 is no longer banned in sshd.')
   })
 
   it('a reveal for another jail waits for that jail', async () => {

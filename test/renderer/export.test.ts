@@ -3,9 +3,9 @@ import type { Ban } from '../../src/shared/model.ts'
 import {
   bansToCsv,
   bansToJson,
-  csvField,
   exportFileName
-} from '../../src/renderer/src/lib/export.ts'
+} from '../../src/renderer/src/features/bans/lib/export.ts'
+import { csvField } from '../../src/renderer/src/lib/csv.ts'
 
 const bans: Ban[] = [
   {

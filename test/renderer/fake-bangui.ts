@@ -3,6 +3,8 @@
  * (a value, an error, or a function of the request), and lets a test emit main's events.
  * Typed against the preload's BanguiApi, so a contract change breaks these tests at compile time.
  */
+import { toBanColumns } from '../../src/shared/ban-columns.ts'
+import type { Ban } from '../../src/shared/model.ts'
 import type { BanguiApi } from '../../src/preload/api.ts'
 import type { AppErrorData, EventContract } from '../../src/shared/contract.ts'
 
@@ -58,6 +60,9 @@ export function createFakeBangui(): FakeBangui {
         if (answer && typeof answer === 'object' && '__error' in answer) {
           return { ok: false, error: (answer as { __error: AppErrorData }).__error }
         }
+        // Main sends ban lists as columns; tests write them as Ban objects.
+        if (prop === 'listBans' && Array.isArray(answer))
+          answer = toBanColumns((request as { jail: string }).jail, answer as Ban[])
         return { ok: true, value: answer ?? null }
       }
     }

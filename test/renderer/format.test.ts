@@ -11,7 +11,7 @@ import {
   durationInputText,
   MAX_DURATION,
   parseDuration
-} from '../../src/renderer/src/lib/duration-input.ts'
+} from '../../src/renderer/src/features/jails/lib/duration-input.ts'
 
 describe('formatDuration: human units, at most two adjacent ones', () => {
   it.each([

@@ -5,7 +5,7 @@ import {
   EMPTY_SUMMARY,
   isSubmittable,
   summarizeIpInput
-} from '../../src/renderer/src/lib/ip-input.ts'
+} from '../../src/renderer/src/features/ban-dialog/lib/ip-input.ts'
 
 describe('the ban dialog input, checked as you type', () => {
   it('splits on lines, spaces, commas and semicolons; normalises; drops duplicates', () => {

@@ -9,7 +9,7 @@ import {
   rangeKeys,
   selectAll,
   type Selection
-} from '../../src/renderer/src/lib/selection.ts'
+} from '../../src/renderer/src/features/bans/lib/selection.ts'
 
 const view = ['a', 'b', 'c', 'd', 'e', 'f'].map((ip) => ({ ip }))
 const keys = (s: Selection) => [...s.selected].sort()

@@ -96,7 +96,11 @@ describe('connection', () => {
     const b = bannerModel(conn('socket-missing', 10_000), 2_500)!
     expect(b.title).toBe('fail2ban is not running')
     expect(b.message).toMatch(/No fail2ban socket/)
-    expect(b.hint).toMatch(/systemctl start fail2ban/)
+    // One advice line: main's message says what to do, so the generic hint is not repeated.
+    expect(b.hint).toBe('')
+    expect(bannerModel({ ...conn('socket-missing'), message: '' }, 0)!.hint).toMatch(
+      /systemctl start fail2ban/
+    )
     expect(b.tone).toBe('error')
     expect(b.retryIn).toBe(8)
     expect(bannerModel(conn('socket-missing', 10_000), 11_000)!.retryIn).toBe(0)
@@ -144,19 +148,14 @@ describe('jails', () => {
     expect(defaultBanJail(useJailsStore.getState())).toBeNull()
   })
 
-  it('stop asks first; then stops and re-lists', async () => {
+  it('stop asks first; then stops without re-listing (main pushes the new list)', async () => {
     useJailsStore.getState().apply([jail('sshd')])
     useJailsStore.getState().askStop('sshd')
     expect(useJailsStore.getState().confirmStop).toBe('sshd')
     expect(fake.calls).toEqual([])
-    fake.answers.listJails = [jail('sshd', false)]
     await useJailsStore.getState().stop('sshd')
-    expect(fake.calls).toEqual([
-      { name: 'stopJail', request: { jail: 'sshd' } },
-      { name: 'listJails', request: undefined }
-    ])
+    expect(fake.calls).toEqual([{ name: 'stopJail', request: { jail: 'sshd' } }])
     expect(useJailsStore.getState()).toMatchObject({ confirmStop: null, busy: null })
-    expect(useJailsStore.getState().jails[0]!.running).toBe(false)
   })
 
   it('a failed start is shown with its reason', async () => {
@@ -259,8 +258,11 @@ describe('search', () => {
 describe('reload', () => {
   const result = (over: Partial<ReloadResult> = {}): ReloadResult => ({
     ok: true,
+    outcome: 'reloaded',
+    error: null,
     jails: ['a', 'b'],
     missing: [],
+    failures: [],
     output: '',
     durationMs: 812.4,
     ...over
@@ -278,7 +280,7 @@ describe('reload', () => {
     expect(reloadRequest({ ...s, restart: true, unban: true }).unban).toBe(true)
   })
 
-  it('runs, keeps the result and refreshes the jails', async () => {
+  it('runs and keeps the result, without re-pulling the jails (they arrive as events)', async () => {
     fake.answers.reload = result()
     fake.answers.listJails = [jail('a'), jail('b')]
     const r = useReloadStore.getState()
@@ -289,7 +291,7 @@ describe('reload', () => {
       name: 'reload',
       request: { scope: { kind: 'include', jails: ['b'] }, restart: false, unban: false }
     })
-    expect(fake.names()).toContain('listJails')
+    expect(fake.names()).toEqual(['reload'])
     expect(useReloadStore.getState()).toMatchObject({ status: 'done', result: { ok: true } })
   })
 
@@ -303,14 +305,29 @@ describe('reload', () => {
     })
   })
 
-  it('the headline says ok, or names the missing jails', () => {
+  it('the headline tells "reloaded" from "these jails failed" from "nothing was reloaded"', () => {
     expect(reloadHeadline(result())).toEqual({
       tone: 'ok',
       text: 'Reloaded: 2 jails running (812 ms)'
     })
-    expect(reloadHeadline(result({ ok: false, missing: ['recidive'] })).text).toMatch(
-      /^Not running after the reload: recidive\./
+    const failures = [{ jail: 'recidive', reason: "Unable to read the filter 'x'" }]
+    expect(
+      reloadHeadline(result({ ok: false, outcome: 'partial', missing: ['recidive'], failures }))
+    ).toEqual({ tone: 'warn', text: 'Reloaded, but 1 jail failed to start:' })
+    const none = reloadHeadline(
+      result({
+        ok: false,
+        outcome: 'not-reloaded',
+        error: 'Have not found any log file for apache-auth jail',
+        missing: ['apache-auth'],
+        failures: [
+          { jail: 'apache-auth', reason: 'Have not found any log file for apache-auth jail' }
+        ]
+      })
     )
-    expect(reloadHeadline(result({ ok: false })).text).toMatch(/fail2ban-client reported an error/)
+    expect(none.tone).toBe('error')
+    expect(none.text).toMatch(
+      /^Nothing was reloaded: Have not found any log file for apache-auth jail\. fail2ban still runs the previous configuration\./
+    )
   })
 })

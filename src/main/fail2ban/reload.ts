@@ -9,7 +9,7 @@
  * after the socket, the config dir and the binary pass the trust rule (trust.ts), every run.
  */
 import { execFile } from 'node:child_process'
-import type { ReloadResult } from '../../shared/model.ts'
+import type { ReloadOutcome, ReloadResult } from '../../shared/model.ts'
 import { checkJailName } from '../../shared/validation.ts'
 import { Fail2BanArgumentError, Fail2BanCommandError } from './errors.ts'
 import { assertTrustedPath, UntrustedPathError } from './trust.ts'
@@ -127,22 +127,23 @@ export class Reloader {
       ...(req.restart && req.unban ? ['--unban'] : [])
     ]
     const outputs: string[] = []
-    let ok = true
+    const runs: RunResult[] = []
+    let configError: string | null = null
     let expected: string[]
     const runOne = async (target: string[]): Promise<void> => {
       const r = await this.#run(['reload', ...flags, ...target])
+      runs.push(r)
       outputs.push(
         `$ fail2ban-client reload ${[...flags, ...target].join(' ')}\n${r.output.trim()}`
       )
-      if (r.code !== 0) ok = false
     }
     // A configuration that cannot be read is reported, not thrown: the admin needs the output.
     const configured = async (): Promise<string[]> => {
       try {
         return await this.configuredJails()
       } catch (err) {
-        ok = false
-        outputs.push((err as Error).message)
+        configError = (err as Error).message
+        outputs.push(configError)
         return this.#o.runningJails()
       }
     }
@@ -159,11 +160,17 @@ export class Reloader {
     }
     const running = new Set(await this.#o.runningJails())
     const missing = expected.filter((j) => !running.has(j))
+    const output = outputs.join('\n')
+    const { outcome, error } = judge(runs, configError)
+    const failures = missing.map((jail) => ({ jail, reason: reasonFor(jail, output) }))
     return {
-      ok: ok && missing.length === 0,
+      ok: outcome === 'reloaded' && missing.length === 0,
+      outcome: outcome === 'reloaded' && missing.length > 0 ? 'partial' : outcome,
+      error,
       jails: expected,
       missing,
-      output: outputs.join('\n'),
+      failures,
+      output,
       durationMs: Math.round(performance.now() - started)
     }
   }
@@ -233,4 +240,63 @@ function validate(req: ReloadRequest): void {
 
 function lastLines(s: string): string {
   return s.trim().split('\n').slice(-3).join(' | ')
+}
+
+/** A fail2ban log line: `DATE TIME LOGGER [PID]: LEVEL   message`. */
+const LOG_LINE = /^\S+ \S+ \S+\s+\[\d+\]: (ERROR|WARNING|CRITICAL)\s+(.*)$/
+
+function problems(output: string): { level: string; text: string }[] {
+  const out: { level: string; text: string }[] = []
+  for (const line of output.split('\n')) {
+    const m = LOG_LINE.exec(line.trim())
+    if (m) out.push({ level: m[1]!, text: m[2]!.trim() })
+  }
+  return out
+}
+
+/**
+ * Whether anything was reloaded. fail2ban-client checks the whole configuration before it sends
+ * anything: "Failed during configuration: …" (exit 255) means the server was not touched.
+ * When every run failed, nothing was reloaded either; when some did, the rest is partial.
+ */
+export function judge(
+  runs: readonly RunResult[],
+  configError: string | null
+): { outcome: ReloadOutcome; error: string | null } {
+  const failed = runs.filter((r) => r.code !== 0)
+  const reasonOf = (r: RunResult): string => {
+    const cfg = /Failed during configuration: (.*)$/m.exec(r.output)
+    if (cfg) return cfg[1]!.trim()
+    const errs = problems(r.output).filter((p) => p.level !== 'WARNING')
+    return errs.length
+      ? errs.map((p) => p.text).join('; ')
+      : lastLines(r.output) || `exit ${r.code}`
+  }
+  if (runs.length > 0 && failed.length === runs.length)
+    return { outcome: 'not-reloaded', error: reasonOf(failed[0]!) }
+  if (failed.length > 0) return { outcome: 'partial', error: failed.map(reasonOf).join('; ') }
+  return { outcome: configError === null ? 'reloaded' : 'partial', error: configError }
+}
+
+/**
+ * fail2ban's reason for a jail that does not run: the ERROR lines that led to "Errors in jail 'J'.
+ * Skipping..." (e.g. "Unable to read the filter 'x'"), or any line naming the jail.
+ */
+export function reasonFor(jail: string, output: string): string {
+  const lines = problems(output)
+  const skip = lines.findIndex((p) => p.text.startsWith(`Errors in jail '${jail}'`))
+  if (skip !== -1) {
+    const before: string[] = []
+    for (let i = skip - 1; i >= 0; i--) {
+      const p = lines[i]!
+      if (p.level === 'WARNING' || p.text.startsWith('Errors in jail ')) break
+      before.unshift(p.text)
+    }
+    // "Found no accessible config files for 'filter.d/x' under DIR" says where; keep the last.
+    if (before.length) return before.at(-1)!
+    return 'fail2ban skipped it because of errors in its configuration'
+  }
+  const naming = lines.find((p) => p.text.includes(`'${jail}'`) || p.text.includes(` ${jail} jail`))
+  if (naming) return naming.text.replace(/^Failed during configuration: /, '')
+  return 'not running after the reload (fail2ban gave no reason)'
 }

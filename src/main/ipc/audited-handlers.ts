@@ -118,7 +118,8 @@ export const UNAUDITED_CHANNELS = [
   'getAccess',
   'checkSudo',
   // the ban history reads BanGUI's own store (historyImport only copies fail2ban's rows in)
-  ...HISTORY_CHANNELS
+  ...HISTORY_CHANNELS,
+  'getAppInfo'
 ] as const satisfies readonly Exclude<InvokeName, AuditedChannel>[]
 
 export interface AuditedHandlersOptions {

@@ -4,6 +4,7 @@
  * wraps this table; both import it, and it imports neither.
  */
 import type { InvokeName, ParsedRequestOf, ResponseOf } from '../../shared/contract.ts'
+import { appInfo } from '../services/app-info.ts'
 import type { AppServices } from '../services/app-services.ts'
 import { historyHandlers } from './history-handlers.ts'
 
@@ -35,6 +36,7 @@ export function createHandlers(s: AppServices): Handlers {
     getAccess: async () => s.access.state(),
     chooseAccess: ({ mode }) => s.access.choose(mode),
     checkSudo: () => s.access.checkSudo(),
+    getAppInfo: async () => appInfo(),
     ...historyHandlers(s)
   }
 }

@@ -121,7 +121,11 @@ export function createAppServices(opts: AppServicesOptions = {}): AppServices {
     ...(opts.confDir ? { confDir: opts.confDir } : {}),
     runningJails: () => commands.jailNames()
   })
-  const bans = new BanService({ commands, emit: events.emit })
+  const bans = new BanService({
+    commands,
+    emit: events.emit,
+    afterChange: () => monitor.refresh()
+  })
   const jails = new JailService({ commands, reloader, monitor, socketPath })
   const audit = new AuditService({
     file: opts.auditFile ?? null,

@@ -28,6 +28,11 @@ export interface BanServiceOptions {
   firstBanChunk?: number
   /** Largest ban chunk. Default 5000. */
   maxBanChunk?: number
+  /**
+   * Runs after every ban/unban, done or failed, before its answer: the monitor's refresh, so
+   * counts and the watched list are fresh when the UI hears back.
+   */
+  afterChange?: () => Promise<void>
 }
 
 export interface BanOutcome {
@@ -37,7 +42,8 @@ export interface BanOutcome {
 }
 
 export class BanService {
-  readonly #o: Required<BanServiceOptions>
+  readonly #o: Required<Omit<BanServiceOptions, 'afterChange'>> &
+    Pick<BanServiceOptions, 'afterChange'>
   #cancelled = new Set<string>()
   #running = new Set<string>()
 
@@ -70,10 +76,12 @@ export class BanService {
       this.#o.firstBanChunk || (actions ? 5 : 50),
       this.#o.maxBanChunk
     )
-    return this.#chunked(operationId, jail, list, sizer, (chunk) =>
-      this.#o.commands.banIps(jail, chunk, {
-        timeoutMs: Math.max(10_000, chunk.length * (actions ? 200 : 1))
-      })
+    return this.#refreshing(() =>
+      this.#chunked(operationId, jail, list, sizer, (chunk) =>
+        this.#o.commands.banIps(jail, chunk, {
+          timeoutMs: Math.max(10_000, chunk.length * (actions ? 200 : 1))
+        })
+      )
     )
   }
 
@@ -81,20 +89,33 @@ export class BanService {
   async unban(jail: string | null, ips: readonly string[]): Promise<number> {
     const list = await normalize(ips)
     const size = jail === null ? this.#o.chunkWithActions : await this.chunkSizeFor(jail)
-    return sumChunks(list, size, (chunk, opts) =>
-      jail === null
-        ? this.#o.commands.unbanEverywhere(chunk, opts)
-        : this.#o.commands.unbanIps(jail, chunk, opts)
+    return this.#refreshing(() =>
+      sumChunks(list, size, (chunk, opts) =>
+        jail === null
+          ? this.#o.commands.unbanEverywhere(chunk, opts)
+          : this.#o.commands.unbanIps(jail, chunk, opts)
+      )
     )
   }
 
   /** Unbans everything in one jail (its list, chunked) or, with null, in every jail. */
   async unbanAll(jail: string | null): Promise<number> {
-    if (jail === null) return this.#o.commands.unbanAll()
+    if (jail === null) return this.#refreshing(() => this.#o.commands.unbanAll())
     const ips = await this.#o.commands.bannedIps(jail)
     if (ips.length === 0) return 0
     const size = await this.chunkSizeFor(jail)
-    return sumChunks(ips, size, (chunk, opts) => this.#o.commands.unbanIps(jail, chunk, opts))
+    return this.#refreshing(() =>
+      sumChunks(ips, size, (chunk, opts) => this.#o.commands.unbanIps(jail, chunk, opts))
+    )
+  }
+
+  /** Runs a change, then (done or failed) the refresh that makes the UI's view fresh. */
+  async #refreshing<T>(change: () => Promise<T>): Promise<T> {
+    try {
+      return await change()
+    } finally {
+      await this.#o.afterChange?.()
+    }
   }
 
   /** Asks a running ban to stop after its current chunk; false if no such operation runs. */

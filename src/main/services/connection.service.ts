@@ -4,7 +4,11 @@
  * answers again. Any service that meets a connection error reports it here.
  */
 import type { ConnectionState, ConnectionStatus } from '../../shared/model.ts'
-import { Fail2BanConnectionError, describeConnectionError } from '../fail2ban/index.ts'
+import {
+  Fail2BanConnectionError,
+  Fail2BanProtocolError,
+  describeConnectionError
+} from '../fail2ban/index.ts'
 import type { EventSink } from './events.ts'
 
 export interface ConnectionServiceOptions {
@@ -58,9 +62,18 @@ export class ConnectionService {
     return this.#probing
   }
 
-  /** A service met this error: classify it and, if it is a connection error, go reconnecting. */
+  /**
+   * A service met this error: classify it and, if it is a connection error, go reconnecting.
+   * A reply that cannot be decoded is a state of its own ('bad-reply'): nothing read from that
+   * server can be trusted until a probe decodes again, and the UI marks its data stale.
+   */
   reportError(err: unknown): void {
     if (err instanceof Fail2BanConnectionError) this.#fail(err)
+    else if (err instanceof Fail2BanProtocolError)
+      this.#failWith(
+        'bad-reply',
+        `fail2ban sent a reply BanGUI cannot read (${err.message}); is this really fail2ban's socket? Retrying.`
+      )
   }
 
   /** A command just succeeded: proof that the connection works. */
@@ -85,7 +98,8 @@ export class ConnectionService {
         this.#o.onConnected?.()
       }
     } catch (err) {
-      if (err instanceof Fail2BanConnectionError) this.#fail(err)
+      if (err instanceof Fail2BanConnectionError || err instanceof Fail2BanProtocolError)
+        this.reportError(err)
       else
         this.#fail(
           new Fail2BanConnectionError(
@@ -99,6 +113,15 @@ export class ConnectionService {
   }
 
   #fail(err: Fail2BanConnectionError): void {
+    const status = classify(err.code)
+    const message =
+      status === 'not-answering' && err.code !== 'ETIMEDOUT' && err.code !== 'EUNTRUSTED'
+        ? describeConnectionError(err.code, this.#o.socketPath)
+        : err.message
+    this.#failWith(status, message)
+  }
+
+  #failWith(status: ConnectionStatus, message: string): void {
     if (this.#stopped) return
     this.#failures++
     const delay = Math.min(
@@ -106,11 +129,6 @@ export class ConnectionService {
       this.#o.backoffMs * 2 ** Math.min(this.#failures - 1, 10)
     )
     const nextRetryAt = this.#o.now() + delay
-    const status = classify(err.code)
-    const message =
-      status === 'not-answering' && err.code !== 'ETIMEDOUT' && err.code !== 'EUNTRUSTED'
-        ? describeConnectionError(err.code, this.#o.socketPath)
-        : err.message
     this.#set(status, message, nextRetryAt)
     if (this.#timer) clearTimeout(this.#timer)
     this.#timer = setTimeout(() => {

@@ -4,7 +4,15 @@
  * (a stopped jail is started again through a reload of that jail, since fail2ban forgets a
  * stopped jail entirely).
  */
-import type { Ban, Jail, JailSettings, ReloadResult, ServerInfo } from '../../shared/model.ts'
+import type {
+  FindIpResult,
+  Jail,
+  JailSettings,
+  ReloadResult,
+  ServerInfo
+} from '../../shared/model.ts'
+import { toBanColumns, type BanColumns } from '../../shared/ban-columns.ts'
+import { networkContains } from '../../shared/networks.ts'
 import {
   Fail2BanCommandError,
   Fail2BanUnknownJailError,
@@ -49,22 +57,27 @@ export class JailService {
     return this.#o.monitor.ingest(await this.#o.commands.allJailCounts())
   }
 
-  settings(jail: string): Promise<JailSettings> {
-    return this.#o.commands.jailSettings(jail)
+  async settings(jail: string): Promise<JailSettings> {
+    const settings = await this.#o.commands.jailSettings(jail)
+    this.#o.monitor.seedSettings(settings)
+    return settings
   }
 
-  async bans(jail: string): Promise<Ban[]> {
+  /** The jail's bans as columns (cheap to clone across IPC); seeds the monitor's watched list. */
+  async bans(jail: string): Promise<BanColumns> {
     const bans = await this.#o.commands.banList(jail, { timeoutMs: 60_000 })
     this.#o.monitor.seedWatched(jail, bans)
-    return bans
+    return toBanColumns(jail, bans)
   }
 
   /**
    * Starts a jail. fail2ban forgets a stopped jail entirely and fail2ban-client refuses to reload
    * a jail the server does not have, so a stopped jail comes back through `reload --all` (which
-   * keeps every other jail's bans), verified to include it.
+   * keeps every other jail's bans but resets every jail's runtime edits to the configuration),
+   * verified to include it.
    */
   async start(jail: string): Promise<void> {
+    const m = this.#o.monitor
     try {
       await this.#o.commands.startJail(jail)
     } catch (err) {
@@ -73,20 +86,34 @@ export class JailService {
         (err instanceof Fail2BanCommandError && err.className.endsWith('UnknownJailException'))
       if (!unknown) throw err
       const r = await this.#o.reloader.reload({ scope: { kind: 'all' } })
+      await m.refresh({ settingsOf: r.jails })
+      m.markFailed(r.failures)
+      if (r.outcome === 'not-reloaded')
+        throw new Fail2BanCommandError(
+          'reload',
+          `jail ${jail} did not start: nothing was reloaded: ${r.error ?? 'configuration error'}`
+        )
       const running = await this.#o.commands.jailNames()
       if (!running.includes(jail)) {
-        const why = r.jails.includes(jail)
-          ? r.output.trim().split('\n').slice(-2).join(' ')
-          : 'it is not enabled in the configuration'
+        const failure = r.failures.find((f) => f.jail === jail)
+        const why = failure
+          ? failure.reason
+          : r.jails.includes(jail)
+            ? 'fail2ban gave no reason; see the reload output'
+            : 'it is not enabled in the configuration'
         throw new Fail2BanCommandError('reload', `jail ${jail} did not start: ${why}`)
       }
+      return
     }
-    await this.#o.monitor.pollNow()
+    await m.refresh({ settingsOf: [jail] })
   }
 
   async stop(jail: string): Promise<void> {
-    await this.#o.commands.stopJail(jail)
-    await this.#o.monitor.pollNow()
+    try {
+      await this.#o.commands.stopJail(jail)
+    } finally {
+      await this.#o.monitor.refresh()
+    }
   }
 
   async setValue(
@@ -95,20 +122,44 @@ export class JailService {
     value: number
   ): Promise<number> {
     const c = this.#o.commands
-    if (key === 'bantime') return c.setBantime(jail, value)
-    if (key === 'findtime') return c.setFindtime(jail, value)
-    return c.setMaxretry(jail, value)
+    try {
+      if (key === 'bantime') return await c.setBantime(jail, value)
+      if (key === 'findtime') return await c.setFindtime(jail, value)
+      return await c.setMaxretry(jail, value)
+    } finally {
+      // A bantime edit moves every current ban's end (and may expire some at once).
+      await this.#o.monitor.refresh({ settingsOf: [jail] })
+    }
   }
 
-  changeIgnoreIp(jail: string, op: 'add' | 'del', entry: string): Promise<string[]> {
-    return op === 'add'
-      ? this.#o.commands.addIgnoreIp(jail, entry)
-      : this.#o.commands.delIgnoreIp(jail, entry)
+  async changeIgnoreIp(jail: string, op: 'add' | 'del', entry: string): Promise<string[]> {
+    try {
+      return op === 'add'
+        ? await this.#o.commands.addIgnoreIp(jail, entry)
+        : await this.#o.commands.delIgnoreIp(jail, entry)
+    } finally {
+      await this.#o.monitor.refresh({ settingsOf: [jail] })
+    }
   }
 
-  async findIp(ip: string): Promise<{ ip: string; jails: string[] }> {
-    const [jails] = await this.#o.commands.jailsBanning([ip])
-    return { ip, jails: jails ?? [] }
+  /**
+   * Exact bans from fail2ban's `banned IP`, plus the banned networks that contain the IP:
+   * fail2ban itself only finds exact entries, so each running jail's list is scanned for CIDR
+   * entries (one `get J banip` per jail, sequentially: the server's backlog is 1).
+   */
+  async findIp(ip: string): Promise<FindIpResult> {
+    const c = this.#o.commands
+    const [jails] = await c.jailsBanning([ip])
+    const networks: FindIpResult['networks'] = []
+    if (!ip.includes('/')) {
+      for (const jail of await c.jailNames()) {
+        for (const entry of await c.bannedIps(jail)) {
+          if (entry.includes('/') && networkContains(entry, ip))
+            networks.push({ jail, network: entry })
+        }
+      }
+    }
+    return { ip, jails: jails ?? [], networks }
   }
 
   /** Reloads; refuses a second reload while one runs (the UI shows it as busy). */
@@ -116,7 +167,10 @@ export class JailService {
     if (this.#o.reloader.running)
       throw new BusyError('a reload is already running; wait for it to finish')
     const r = await this.#o.reloader.reload(req)
-    await this.#o.monitor.pollNow()
+    await this.#o.monitor.refresh({ settingsOf: r.jails })
+    if (req.scope.kind === 'all' && r.outcome !== 'not-reloaded')
+      this.#o.monitor.forgetFailedExcept(r.jails)
+    this.#o.monitor.markFailed(r.failures)
     return r
   }
 }

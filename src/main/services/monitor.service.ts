@@ -1,11 +1,19 @@
 /**
- * The monitor: polls the server (default every 5 s), diffs, and emits events.
+ * The monitor: polls the server (default every 5 s), diffs, and emits events. It is also the one
+ * place that makes what the window shows fresh again after the app changed something.
  * - every poll: jail names and `status J short` per jail (a few hundred bytes each);
- * - the watched jail (the one on screen): its full ban list, fetched only when its counts
- *   changed, diffed into bans added/removed.
- * Jails that disappear (stopped) stay listed as not running, so the UI can start them again.
+ * - the watched jail (the one on screen) also: its settings (a few small `get`s, compared with
+ *   the last seen) and its full ban list with end times, diffed into bans added/changed/removed.
+ *   End times change without any count changing (a bantime edit, bantime.increment prolonging a
+ *   ban, a reload), so a list up to {@link MonitorOptions.fullListUpTo} bans is fetched every
+ *   poll; a bigger one when its counts change and every {@link MonitorOptions.bigListEvery} polls.
+ * - {@link MonitorService.refresh} after every mutation: counts, the watched jail's list and
+ *   settings at once, and the settings of the jails the mutation named, pushed as events before
+ *   the mutation's answer goes back.
+ * Jails that disappear (stopped) stay listed as not running, so the UI can start them again;
+ * jails a reload reported as failed are listed with their problem until they run again.
  */
-import type { Ban, Jail, JailCounts } from '../../shared/model.ts'
+import type { Ban, Jail, JailCounts, JailSettings, ReloadFailure } from '../../shared/model.ts'
 import type { Fail2BanCommands } from '../fail2ban/index.ts'
 import type { ConnectionService } from './connection.service.ts'
 import type { EventSink } from './events.ts'
@@ -15,6 +23,21 @@ export interface MonitorOptions {
   connection: ConnectionService
   emit: EventSink
   intervalMs?: number
+  /** The watched jail's list is fetched every poll up to this many bans. Default 5000. */
+  fullListUpTo?: number
+  /** A bigger watched list is fetched at least every this many polls. Default 12 (1 min). */
+  bigListEvery?: number
+  /** The watched jail's settings are compared at most this often (ms). Default 4000. */
+  settingsEveryMs?: number
+  now?: () => number
+}
+
+/** How long after `watch` the monitor leaves the first fetch to the UI (it seeds the monitor). */
+const SEED_WAIT_MS = 15_000
+
+export interface RefreshOptions {
+  /** Jails whose settings the mutation changed (emitted even when they are not watched). */
+  settingsOf?: readonly string[]
 }
 
 const ZERO: JailCounts = { currentlyFailed: 0, totalFailed: 0, currentlyBanned: 0, totalBanned: 0 }
@@ -29,7 +52,14 @@ export class MonitorService {
   #watched: string | null = null
   #watchedBans = new Map<string, Ban>()
   #watchedCounts: JailCounts | null = null
+  /** The watched jail's settings as last emitted (JSON), to notice changes. */
+  #watchedSettings: string | null = null
+  #polls = 0
+  /** When `watch` was called, while the UI's own first fetch (the seed) is awaited. */
+  #seedPendingSince: number | null = null
+  #settingsAt = 0
   #polling: Promise<void> | null = null
+  #refreshing: Promise<void> | null = null
 
   constructor(opts: MonitorOptions) {
     this.#o = opts
@@ -69,6 +99,12 @@ export class MonitorService {
     this.#watched = jail
     this.#watchedBans = new Map()
     this.#watchedCounts = null
+    this.#watchedSettings = null
+    this.#seedPendingSince = jail === null ? null : this.#now()
+  }
+
+  #now(): number {
+    return (this.#o.now ?? Date.now)()
   }
 
   /**
@@ -77,15 +113,74 @@ export class MonitorService {
    */
   seedWatched(jail: string, bans: readonly Ban[]): void {
     if (jail !== this.#watched) return
+    this.#seedPendingSince = null
     this.#watchedBans = new Map(bans.map((b) => [b.ip, b]))
     const known = this.#jails.get(jail)
     if (known && known.currentlyBanned === bans.length) this.#watchedCounts = known
   }
 
+  /** Seeds the watched jail's settings (the UI fetched them itself): no event for the same. */
+  seedSettings(settings: JailSettings): void {
+    if (settings.name !== this.#watched) return
+    this.#watchedSettings = JSON.stringify(settings)
+    this.#settingsAt = this.#now()
+  }
+
   /** One poll now; concurrent callers share it. Errors go to the connection service. */
   pollNow(): Promise<void> {
-    this.#polling ??= this.#poll().finally(() => (this.#polling = null))
+    this.#polling ??= this.#poll(false, []).finally(() => (this.#polling = null))
     return this.#polling
+  }
+
+  /**
+   * After a mutation: one poll that starts after it (never one already under way, which may have
+   * read the old state), fetching the watched jail's list and settings whatever the counts say.
+   * Never throws: a failure is the connection's business, not the mutation's.
+   */
+  async refresh(opts: RefreshOptions = {}): Promise<void> {
+    const settingsOf = opts.settingsOf ?? []
+    const after = Promise.allSettled([this.#polling, this.#refreshing])
+    const run = after.then(() => this.#poll(true, settingsOf))
+    this.#refreshing = run
+    try {
+      await run
+    } finally {
+      if (this.#refreshing === run) this.#refreshing = null
+    }
+  }
+
+  /**
+   * Marks jails a reload or start reported as failed; they stay listed (not running, with the
+   * reason) until a poll sees them run.
+   */
+  markFailed(failures: readonly ReloadFailure[]): void {
+    if (failures.length === 0) return
+    for (const f of failures) {
+      const prev = this.#jails.get(f.jail)
+      if (prev?.running) continue
+      this.#jails.set(f.jail, {
+        ...(prev ?? { name: f.jail, ...ZERO }),
+        running: false,
+        problem: f.reason
+      })
+    }
+    this.#o.emit('jailsChanged', this.jails)
+  }
+
+  /**
+   * After a reload of the whole configuration: jails listed as failed that the configuration no
+   * longer enables are dropped (the admin removed them; nothing will bring them back).
+   */
+  forgetFailedExcept(configured: readonly string[]): void {
+    const keep = new Set(configured)
+    let changed = false
+    for (const [name, j] of this.#jails) {
+      if (!j.running && j.problem !== undefined && !keep.has(name)) {
+        this.#jails.delete(name)
+        changed = true
+      }
+    }
+    if (changed) this.#o.emit('jailsChanged', this.jails)
   }
 
   #schedule(ms: number): void {
@@ -99,7 +194,7 @@ export class MonitorService {
     this.#timer.unref?.()
   }
 
-  async #poll(): Promise<void> {
+  async #poll(force: boolean, settingsOf: readonly string[]): Promise<void> {
     const { commands, connection } = this.#o
     if (!connection.connected) {
       await connection.check()
@@ -109,17 +204,55 @@ export class MonitorService {
       const counts = await commands.allJailCounts()
       connection.reportSuccess()
       this.ingest(counts)
+      this.#polls++
       const w = this.#watched
       const wc = w === null ? undefined : counts.get(w)
-      if (w !== null && wc && !sameBanCounts(wc, this.#watchedCounts)) {
-        const bans = await commands.banList(w)
-        if (this.#watched === w) {
-          this.#watchedCounts = wc
-          this.#diffBans(w, bans)
-        }
-      }
+      const extra = settingsOf.filter((j) => j !== w && counts.has(j))
+      await Promise.all([
+        w !== null && wc ? this.#pollWatched(w, wc, force) : null,
+        ...extra.map(async (j) =>
+          this.#o.emit('jailSettingsChanged', await commands.jailSettings(j))
+        )
+      ])
     } catch (err) {
       connection.reportError(err)
+    }
+  }
+
+  async #pollWatched(jail: string, counts: JailCounts, force: boolean): Promise<void> {
+    const { commands } = this.#o
+    const now = this.#now()
+    // Right after `watch`, the UI fetches the list and settings itself and seeds them here: a
+    // second fetch of a big list at the same time would only double the server's work.
+    const seedPending =
+      this.#seedPendingSince !== null && now - this.#seedPendingSince < SEED_WAIT_MS
+    const listDue =
+      force ||
+      (!seedPending &&
+        (!sameBanCounts(counts, this.#watchedCounts) ||
+          counts.currentlyBanned <= (this.#o.fullListUpTo ?? 5000) ||
+          this.#polls % (this.#o.bigListEvery ?? 12) === 0))
+    const settingsDue =
+      force ||
+      (!(seedPending && this.#watchedSettings === null) &&
+        now - this.#settingsAt >= (this.#o.settingsEveryMs ?? 4000))
+    // One after the other: while the server builds a big list it accepts no new connection,
+    // and the settings' parallel gets would need some (its listen backlog is 1).
+    const bans = listDue ? await commands.banList(jail) : null
+    const settings = settingsDue ? await commands.jailSettings(jail) : null
+    if (this.#watched !== jail) return
+    if (settings) {
+      this.#settingsAt = now
+      const json = JSON.stringify(settings)
+      if (force || json !== this.#watchedSettings) {
+        this.#watchedSettings = json
+        this.#o.emit('jailSettingsChanged', settings)
+      }
+    }
+    if (bans) {
+      this.#seedPendingSince = null
+      this.#watchedCounts = counts
+      this.#diffBans(jail, bans)
     }
   }
 
@@ -157,7 +290,7 @@ export class MonitorService {
     const removed: string[] = []
     for (const [ip, b] of next) {
       const old = this.#watchedBans.get(ip)
-      if (!old || old.expiresAt !== b.expiresAt) added.push(b)
+      if (!old || old.expiresAt !== b.expiresAt || old.bantime !== b.bantime) added.push(b)
     }
     for (const ip of this.#watchedBans.keys()) if (!next.has(ip)) removed.push(ip)
     this.#watchedBans = next

@@ -2,6 +2,10 @@ import { useEffect, useState } from 'react'
 import { AccessScreen } from '../features/access/components/AccessScreen.tsx'
 import { needsAccessScreen } from '../features/access/selectors.ts'
 import { useAccessStore } from '../features/access/store.ts'
+import { AboutDialog } from '../features/about/components/AboutDialog.tsx'
+import { useAboutStore } from '../features/about/store.ts'
+import { AuditDialog } from '../features/audit/components/AuditDialog.tsx'
+import { useAuditStore } from '../features/audit/store.ts'
 import { BanDialog } from '../features/ban-dialog/components/BanDialog.tsx'
 import { BanConfirmations } from '../features/bans/components/BanConfirmations.tsx'
 import { BAN_GRID_ID } from '../features/bans/components/BanTable.tsx'
@@ -14,6 +18,7 @@ import { JailDetail } from '../features/jails/components/JailDetail.tsx'
 import { JailList } from '../features/jails/components/JailList.tsx'
 import {
   selectJailsError,
+  selectJailNamesKey,
   selectJailsStatus,
   selectSelectedName,
   selectWatchedJail
@@ -22,9 +27,10 @@ import { useJailsStore } from '../features/jails/store.ts'
 import { ReloadDialog } from '../features/reload/components/ReloadDialog.tsx'
 import { useReloadStore } from '../features/reload/store.ts'
 import { SEARCH_INPUT_ID, SearchBox } from '../features/search/components/SearchBox.tsx'
+import { SettingsDialog } from '../features/settings/components/SettingsDialog.tsx'
 import { startTicker } from '../lib/ticker.ts'
 import { handleShortcut } from './shortcuts.ts'
-import { bootstrap, connectEvents, openBanDialog, refreshAll } from './wiring.ts'
+import { bootstrap, connectEvents, openBanDialog, openSettings, refreshAll } from './wiring.ts'
 
 /** Moves the focus to the ban table (after a keyboard move), so screen readers follow the cursor. */
 function focusGrid(): void {
@@ -43,6 +49,7 @@ export function App() {
   const connectionStatus = useConnectionStore((s) => s.connection?.status)
   const showAccess = useAccessStore((s) => needsAccessScreen(s, connectionStatus))
   const [view, setView] = useState<'jails' | 'history'>('jails')
+  const jailNames = useJailsStore(selectJailNamesKey)
 
   useEffect(() => {
     const stopTicker = startTicker()
@@ -140,6 +147,26 @@ export function App() {
           >
             Reload…
           </button>
+          <button type="button" onClick={openSettings} data-testid="open-settings">
+            Settings
+          </button>
+          <button
+            type="button"
+            onClick={() => useAuditStore.getState().show()}
+            data-testid="open-audit"
+          >
+            Audit log
+          </button>
+          <button
+            type="button"
+            className="icon-button"
+            onClick={() => useAboutStore.getState().show()}
+            aria-label="About BanGUI"
+            title="About BanGUI"
+            data-testid="open-about"
+          >
+            ?
+          </button>
         </div>
       </header>
       <ConnectionBanner />
@@ -194,6 +221,9 @@ export function App() {
       <BanDialog />
       <ReloadDialog />
       <BanConfirmations />
+      <SettingsDialog jails={jailNames === '' ? [] : jailNames.split('\n')} />
+      <AuditDialog />
+      <AboutDialog fail2ban={server?.version ?? null} />
     </div>
   )
 }

@@ -1,10 +1,16 @@
 /**
- * Connects main's events to the stores, and the cross-feature actions of the shell (refresh
- * everything, open the ban dialog for the right jail). Every call goes through a feature's
- * api.ts or store; nothing here touches window.bangui.
+ * Connects main's events to the stores, and every call from one feature into another (refresh
+ * everything, open the ban dialog for a jail, show an IP in its jail, the jail list other
+ * features offer). Features never import each other's stores (lint keeps it so); they call
+ * these. Every call goes through a feature's api.ts or store; nothing here touches window.bangui.
+ *
+ * One way to reach a store everywhere: components read state through selector hooks
+ * (`useXStore(selectY)`) and call actions through `useXStore.getState().action`.
  */
 import { accessApi } from '../features/access/api.ts'
 import { useAccessStore } from '../features/access/store.ts'
+import { auditApi } from '../features/audit/api.ts'
+import { useAuditStore } from '../features/audit/store.ts'
 import { banDialogApi } from '../features/ban-dialog/api.ts'
 import { useBanDialogStore } from '../features/ban-dialog/store.ts'
 import { bansApi } from '../features/bans/api.ts'
@@ -12,8 +18,11 @@ import { useBansStore } from '../features/bans/store.ts'
 import { connectionApi } from '../features/connection/api.ts'
 import { useConnectionStore } from '../features/connection/store.ts'
 import { jailsApi } from '../features/jails/api.ts'
-import { defaultBanJail } from '../features/jails/selectors.ts'
+import { defaultBanJail, selectJails, selectRunningNamesKey } from '../features/jails/selectors.ts'
 import { useJailsStore } from '../features/jails/store.ts'
+import { settingsApi } from '../features/settings/api.ts'
+import { useSettingsStore } from '../features/settings/store.ts'
+import { setOnline } from '../lib/online.ts'
 
 /** Reloads what is on screen: jails, the shown jail's settings and bans, the server info. */
 export function refreshAll(): void {
@@ -24,14 +33,65 @@ export function refreshAll(): void {
   void useConnectionStore.getState().loadServerInfo()
 }
 
+/**
+ * What lowering a jail's ban time to `seconds` does to its current bans (fail2ban applies a new
+ * ban time to current bans: a ban whose start + new ban time has passed ends at once). Null
+ * when the jail's bans are not on screen.
+ */
+export function bansEndingAt(
+  jail: string,
+  seconds: number,
+  now: number
+): { endNow: number; total: number } | null {
+  const b = useBansStore.getState()
+  if (b.jail !== jail || b.status !== 'ready') return null
+  if (seconds < 0) return { endNow: 0, total: b.bans.length }
+  let endNow = 0
+  for (const ban of b.bans) if (ban.bannedAt + seconds * 1000 <= now) endNow++
+  return { endNow, total: b.bans.length }
+}
+
 /** Opens the ban dialog for the selected jail if it runs, else the first running one. */
 export function openBanDialog(text?: string): void {
   useBanDialogStore.getState().show(defaultBanJail(useJailsStore.getState()), text)
 }
 
+/** Opens the ban dialog for one jail. */
+export function openBanDialogFor(jail: string): void {
+  useBanDialogStore.getState().show(jail)
+}
+
+/** Shows a jail and selects an IP (or network) in its ban table once its list is there. */
+export function showIpInJail(jail: string, ip: string): void {
+  useJailsStore.getState().select(jail)
+  useBansStore.getState().revealIp(jail, ip)
+}
+
+/** Asks to unban everything in every jail (the bans feature confirms). */
+export function askUnbanAllEverywhere(): void {
+  useBansStore.getState().askUnbanAll(null)
+}
+
+/** The jail list, for features that offer a choice of jails (reload). */
+export const useJailChoices = () => useJailsStore(selectJails)
+
+/** The running jails' names joined by newlines (a stable string), for the ban dialog. */
+export const useRunningJailsKey = () => useJailsStore(selectRunningNamesKey)
+
+/** Opens the settings screen (from the connection banner, the top bar). */
+export function openSettings(): void {
+  useSettingsStore.getState().show()
+}
+
 /** The first load: connection state, then the jails (which fail quietly until connected). */
 export function bootstrap(): void {
-  void useConnectionStore.getState().load()
+  void useConnectionStore
+    .getState()
+    .load()
+    .then(() => {
+      const c = useConnectionStore.getState().connection
+      if (c) setOnline(c.status === 'connected', c.since)
+    })
   void useAccessStore.getState().load()
   void useJailsStore.getState().load()
 }
@@ -42,13 +102,20 @@ export function connectEvents(): () => void {
     connectionApi.onChange((state) => {
       const was = useConnectionStore.getState().connection?.status
       useConnectionStore.getState().apply(state)
-      // Back from a disconnection: what is on screen may be stale.
-      if (state.status === 'connected' && was !== 'connected') refreshAll()
+      setOnline(state.status === 'connected', state.since)
+      // Back from a disconnection: what is on screen may be stale, and errors it caused are gone.
+      if (state.status === 'connected' && was !== 'connected') {
+        useBansStore.getState().clearErrorNotice()
+        refreshAll()
+      }
     }),
     jailsApi.onChange((jails) => useJailsStore.getState().apply(jails)),
+    jailsApi.onSettings((settings) => useJailsStore.getState().applySettings(settings)),
     bansApi.onChange((diff) => useBansStore.getState().applyDiff(diff)),
     banDialogApi.onProgress((p) => useBanDialogStore.getState().applyProgress(p)),
-    accessApi.onChange((state) => useAccessStore.getState().apply(state))
+    accessApi.onChange((state) => useAccessStore.getState().apply(state)),
+    settingsApi.onChange((state) => useSettingsStore.getState().apply(state)),
+    auditApi.onAppend((entry) => useAuditStore.getState().append(entry))
   ]
   return () => {
     for (const off of offs) off()

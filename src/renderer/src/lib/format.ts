@@ -63,7 +63,7 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US')
 }
 
-/** "1 IP", "2 IPs": a count with its noun, pluralised with an s. */
-export function plural(n: number, noun: string): string {
-  return `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`
+/** "1 IP", "2 IPs": a count with its noun, pluralised with an s (or the given plural). */
+export function plural(n: number, noun: string, nouns = `${noun}s`): string {
+  return `${formatCount(n)} ${n === 1 ? noun : nouns}`
 }

@@ -1,6 +1,6 @@
 /** Pure selectors and wording of the ban dialog. */
 import { formatCount, plural } from '../../lib/format.ts'
-import { blockingReason, isSubmittable } from '../../lib/ip-input.ts'
+import { blockingReason, isSubmittable } from './lib/ip-input.ts'
 import type { BanDialogState, BanOutcome } from './store.ts'
 
 export const selectOpen = (s: BanDialogState): boolean => s.open

@@ -10,8 +10,7 @@ import {
   isSubmittable,
   summarizeIpInput,
   type IpInputSummary
-} from '../../lib/ip-input.ts'
-import { useBansStore } from '../bans/store.ts'
+} from './lib/ip-input.ts'
 import { banDialogApi } from './api.ts'
 
 export interface BanOutcome {
@@ -151,9 +150,8 @@ export const useBanDialogStore = create<BanDialogStore>()((set, get) => {
           return
         }
       }
+      // Main refreshed counts and the shown list (as events) before it answered.
       set({ status: 'done', outcome, cancelling: false })
-      const bans = useBansStore.getState()
-      if (outcome.newlyBanned > 0 && bans.jail === jail) await bans.refresh()
     },
     async cancel() {
       const { operationId, status, cancelling } = get()

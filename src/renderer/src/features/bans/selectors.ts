@@ -1,8 +1,8 @@
 /** Pure selectors of the bans store. */
 import type { Ban } from '../../../../shared/model.ts'
 import { formatCount } from '../../lib/format.ts'
-import { indexOfKey } from '../../lib/selection.ts'
-import type { BansState } from './store.ts'
+import { indexOfKey } from './lib/selection.ts'
+import type { BansNotice, BansState } from './store.ts'
 
 export const selectBansJail = (s: BansState): string | null => s.jail
 export const selectBansStatus = (s: BansState) => s.status
@@ -22,7 +22,7 @@ export const selectLoadedAt = (s: BansState): number => s.loadedAt
 export const selectConfirm = (s: BansState) => s.confirm
 export const selectActionStatus = (s: BansState) => s.actionStatus
 export const selectActionError = (s: BansState): string | null => s.actionError
-export const selectNotice = (s: BansState): string | null => s.notice
+export const selectNotice = (s: BansState): BansNotice | null => s.notice
 
 /** Row index of the keyboard cursor in the view, or -1. */
 export const selectCursorIndex = (s: BansState): number => indexOfKey(s.view, s.selection.cursor)

@@ -40,13 +40,19 @@ export const STATUS_TEXT: Record<ConnectionStatus, StatusText> = {
   },
   reconnecting: {
     title: 'Reconnecting to fail2ban…',
-    hint: 'Trying again now.',
+    hint: '',
     tone: 'warn'
+  },
+  'bad-reply': {
+    title: 'fail2ban’s reply could not be read',
+    hint: 'Check that the socket path in Settings is fail2ban’s own socket. BanGUI keeps retrying.',
+    tone: 'error'
   }
 }
 
 export interface BannerModel extends StatusText {
   status: ConnectionStatus
+  /** Main's sentence (what is wrong and what to do); the hint is dropped when there is one. */
   message: string
   socketPath: string
   /** Whole seconds until the next automatic attempt; null when none is scheduled. */
@@ -62,6 +68,8 @@ export function bannerModel(state: ConnectionState | null, now: number): BannerM
   const text = STATUS_TEXT[state.status]
   return {
     ...text,
+    // One advice line: main's message already says what to do, the generic hint would repeat it.
+    hint: state.message ? '' : text.hint,
     status: state.status,
     message: state.message,
     socketPath: state.socketPath,

@@ -2,12 +2,13 @@
 import { create } from 'zustand'
 import type { ConnectionState, ServerInfo } from '../../../../shared/model.ts'
 import { errorMessage } from '../../lib/app-error.ts'
+import type { LoadStatus } from '../../lib/load-status.ts'
 import { connectionApi } from './api.ts'
 
 export interface ConnectionStoreState {
   connection: ConnectionState | null
   server: ServerInfo | null
-  status: 'idle' | 'loading' | 'ready' | 'error'
+  status: LoadStatus
   retrying: boolean
   error: string | null
 }

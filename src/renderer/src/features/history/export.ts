@@ -1,6 +1,6 @@
 /** History window exports: CSV (RFC 4180, ISO 8601 UTC times) and JSON. Pure functions. */
 import type { HistoryEvent } from '../../../../shared/history.ts'
-import { csvField } from '../../lib/export.ts'
+import { csvField } from '../../lib/csv.ts'
 
 const iso = (s: number): string => new Date(s * 1000).toISOString()
 

@@ -12,6 +12,11 @@ export const jailsApi = {
   stop: (jail: string): Promise<null> => call(window.bangui.stopJail({ jail })),
   setValue: (request: JailValueRequest): Promise<number> =>
     call(window.bangui.setJailValue(request)),
+  /** Adds or removes an ignoreip entry; resolves with the list as fail2ban stores it. */
+  changeIgnoreIp: (jail: string, op: 'add' | 'del', entry: string): Promise<string[]> =>
+    call(window.bangui.changeIgnoreIp({ jail, op, entry })),
   onChange: (listener: (jails: Jail[]) => void): (() => void) =>
-    window.bangui.onJailsChanged(listener)
+    window.bangui.onJailsChanged(listener),
+  onSettings: (listener: (settings: JailSettings) => void): (() => void) =>
+    window.bangui.onJailSettingsChanged(listener)
 }

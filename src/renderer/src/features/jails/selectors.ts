@@ -22,6 +22,9 @@ export const selectWatchedJail = (s: JailsState): string | null => {
 export const selectTotalBanned = (s: JailsState): number =>
   s.jails.reduce((n, j) => n + j.currentlyBanned, 0)
 
+/** Names of every listed jail, joined so the selector result is a stable string. */
+export const selectJailNamesKey = (s: JailsState): string => s.jails.map((j) => j.name).join('\n')
+
 /** Names of the running jails (the ones that can ban), joined so the selector result is a stable string. */
 export const selectRunningNamesKey = (s: JailsState): string =>
   s.jails

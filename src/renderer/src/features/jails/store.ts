@@ -2,9 +2,10 @@
 import { create } from 'zustand'
 import type { Jail, JailSettings } from '../../../../shared/model.ts'
 import { errorMessage } from '../../lib/app-error.ts'
+import type { LoadStatus } from '../../lib/load-status.ts'
 import { jailsApi, type JailValueRequest } from './api.ts'
 
-export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error'
+export type { LoadStatus } from '../../lib/load-status.ts'
 export type JailValueKey = JailValueRequest['key']
 
 export interface JailsState {
@@ -24,6 +25,11 @@ export interface JailsState {
   actionError: string | null
   /** The jail the user asked to stop (confirmation shown). */
   confirmStop: string | null
+  /** The jail the user asked to start (confirmation shown: starting reloads everything). */
+  confirmStart: string | null
+  /** An ignoreip change under way ('add' or the entry being removed). */
+  ignoreBusy: string | null
+  ignoreError: string | null
 }
 
 export interface JailsActions {
@@ -32,12 +38,21 @@ export interface JailsActions {
   apply(jails: Jail[]): void
   select(name: string | null): void
   loadSettings(jail: string): Promise<void>
+  /** Applies a `jailSettingsChanged` event (fresh settings pushed by main). */
+  applySettings(settings: JailSettings): void
   start(jail: string): Promise<void>
   askStop(jail: string): void
   dismissStop(): void
+  askStart(jail: string): void
+  dismissStart(): void
   stop(jail: string): Promise<void>
   /** Saves bantime, findtime or maxretry; resolves true on success. */
   setValue(request: JailValueRequest): Promise<boolean>
+  /**
+   * Adds or removes an ignoreip entry. Resolves with the list fail2ban stored (it may store
+   * another form than was typed), or null on failure (the reason is in `ignoreError`).
+   */
+  changeIgnoreIp(jail: string, op: 'add' | 'del', entry: string): Promise<string[] | null>
 }
 
 export type JailsStore = JailsState & JailsActions
@@ -53,7 +68,10 @@ export const initialJailsState: JailsState = {
   saving: null,
   busy: null,
   actionError: null,
-  confirmStop: null
+  confirmStop: null,
+  confirmStart: null,
+  ignoreBusy: null,
+  ignoreError: null
 }
 
 /** The selection after a new list: kept if the jail still exists, else the first jail. */
@@ -69,7 +87,9 @@ export const useJailsStore = create<JailsStore>()((set, get) => ({
     try {
       get().apply(await jailsApi.list())
     } catch (e) {
-      set({ status: 'error', error: errorMessage(e) })
+      // Last-known jails stay on screen (marked stale while offline); only a first load fails.
+      if (get().jails.length === 0) set({ status: 'error', error: errorMessage(e) })
+      else set({ status: 'ready' })
     }
   },
   apply(jails) {
@@ -85,14 +105,28 @@ export const useJailsStore = create<JailsStore>()((set, get) => ({
       const s = await jailsApi.settings(jail)
       set({ settings: { ...get().settings, [jail]: s }, settingsStatus: 'ready' })
     } catch (e) {
-      if (get().selected === jail) set({ settingsStatus: 'error', settingsError: errorMessage(e) })
+      // Settings already on screen stay (marked stale while offline): the connection banner
+      // explains the failure once, not again here.
+      if (cached) set({ settingsStatus: 'ready' })
+      else if (get().selected === jail)
+        set({ settingsStatus: 'error', settingsError: errorMessage(e) })
     }
   },
+  applySettings(settings) {
+    set({ settings: { ...get().settings, [settings.name]: settings } })
+  },
+  // Start, stop and value edits need no re-pull: main pushes the new list and settings as
+  // events before it answers.
+  askStart(jail) {
+    set({ confirmStart: jail, actionError: null })
+  },
+  dismissStart() {
+    set({ confirmStart: null })
+  },
   async start(jail) {
-    set({ busy: jail, actionError: null })
+    set({ busy: jail, actionError: null, confirmStart: null })
     try {
       await jailsApi.start(jail)
-      get().apply(await jailsApi.list())
     } catch (e) {
       set({ actionError: errorMessage(e) })
     } finally {
@@ -109,11 +143,24 @@ export const useJailsStore = create<JailsStore>()((set, get) => ({
     set({ busy: jail, actionError: null, confirmStop: null })
     try {
       await jailsApi.stop(jail)
-      get().apply(await jailsApi.list())
     } catch (e) {
       set({ actionError: errorMessage(e) })
     } finally {
       set({ busy: null })
+    }
+  },
+  async changeIgnoreIp(jail, op, entry) {
+    set({ ignoreBusy: op === 'add' ? 'add' : entry, ignoreError: null })
+    try {
+      const list = await jailsApi.changeIgnoreIp(jail, op, entry)
+      const current = get().settings[jail]
+      if (current) set({ settings: { ...get().settings, [jail]: { ...current, ignoreip: list } } })
+      return list
+    } catch (e) {
+      set({ ignoreError: errorMessage(e) })
+      return null
+    } finally {
+      set({ ignoreBusy: null })
     }
   },
   async setValue(request) {

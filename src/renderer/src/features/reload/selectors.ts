@@ -8,19 +8,33 @@ export const selectReloadStatus = (s: ReloadState) => s.status
 export const selectReloadResult = (s: ReloadState) => s.result
 export const selectReloadError = (s: ReloadState): string | null => s.error
 
-/** The result's headline: what came up, or what did not. */
-export function reloadHeadline(r: ReloadResult): { tone: 'ok' | 'error'; text: string } {
+/**
+ * The result's headline. Three different stories: everything reloaded; reloaded but some jails
+ * failed to start (listed below with their reasons); nothing reloaded at all (a configuration
+ * error fail2ban-client found before it touched the server: the old configuration still runs).
+ */
+export function reloadHeadline(r: ReloadResult): { tone: 'ok' | 'warn' | 'error'; text: string } {
+  if (r.outcome === 'not-reloaded') {
+    return {
+      tone: 'error',
+      text: `Nothing was reloaded: ${r.error ?? 'fail2ban-client failed'}. fail2ban still runs the previous configuration.`
+    }
+  }
   if (r.ok) {
     return {
       tone: 'ok',
       text: `Reloaded: ${plural(r.jails.length, 'jail')} running (${Math.round(r.durationMs)} ms)`
     }
   }
-  if (r.missing.length > 0) {
+  if (r.failures.length > 0) {
+    const n = r.failures.length
     return {
-      tone: 'error',
-      text: `Not running after the reload: ${r.missing.join(', ')}. Check the jail configuration and fail2ban's log.`
+      tone: 'warn',
+      text: `Reloaded, but ${plural(n, 'jail')} failed to start:`
     }
   }
-  return { tone: 'error', text: 'fail2ban-client reported an error: see its output below.' }
+  return {
+    tone: 'warn',
+    text: `Reloaded with errors: ${r.error ?? 'see the fail2ban-client output below'}.`
+  }
 }

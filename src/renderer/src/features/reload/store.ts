@@ -2,7 +2,6 @@
 import { create } from 'zustand'
 import type { ReloadResult } from '../../../../shared/model.ts'
 import { errorMessage } from '../../lib/app-error.ts'
-import { useJailsStore } from '../jails/store.ts'
 import { reloadApi, type ReloadRequest } from './api.ts'
 
 export interface ReloadState {
@@ -79,7 +78,6 @@ export const useReloadStore = create<ReloadStore>()((set, get) => ({
     } catch (e) {
       set({ status: 'error', error: errorMessage(e) })
     }
-    // Jails may have come or gone: refresh the list (the monitor would, on its next poll).
-    void useJailsStore.getState().load()
+    // Jails that came or went, and their settings, arrived as events before the answer.
   }
 }))

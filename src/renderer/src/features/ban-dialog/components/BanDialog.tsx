@@ -1,8 +1,7 @@
 import { useId } from 'react'
 import { Dialog } from '../../../app/Dialog.tsx'
 import { formatCount, plural } from '../../../lib/format.ts'
-import { selectRunningNamesKey } from '../../jails/selectors.ts'
-import { useJailsStore } from '../../jails/store.ts'
+import { useRunningJailsKey } from '../../../app/wiring.ts'
 import {
   outcomeText,
   progressPercent,
@@ -45,7 +44,7 @@ function BanDialogBody() {
   const blocked = useBanDialogStore(selectBlockedReason)
   const progressLine = useBanDialogStore(progressText)
   const { close, setJail, setText, submit, cancel, edit } = useBanDialogStore.getState()
-  const runningKey = useJailsStore(selectRunningNamesKey)
+  const runningKey = useRunningJailsKey()
   const running = runningKey ? runningKey.split('\n') : []
   const ids = { jail: useId(), text: useId(), check: useId(), progress: useId() }
   const busy = status === 'running'

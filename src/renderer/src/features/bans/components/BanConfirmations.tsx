@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import { Dialog } from '../../../app/Dialog.tsx'
+import { DialogFooter, ErrorBlock } from '../../../app/ui.tsx'
 import { formatCount, plural } from '../../../lib/format.ts'
 import { UNBAN_ALL_EVERY_JAIL } from '../api.ts'
 import {
@@ -48,26 +49,19 @@ function UnbanSelectedDialog() {
       <p className="muted">
         They can connect again at once; fail2ban bans them again if they keep failing.
       </p>
-      {error && (
-        <p className="error-text" role="alert">
-          {error}
-        </p>
-      )}
-      <div className="dialog-actions">
-        <button type="button" onClick={dismissConfirm} disabled={busy}>
-          Cancel
-        </button>
-        <button
-          type="button"
-          className="danger solid"
-          data-autofocus
-          disabled={busy}
-          onClick={() => void unbanSelected()}
-          data-testid="confirm-unban"
-        >
-          {busy ? 'Unbanning…' : 'Unban'}
-        </button>
-      </div>
+      <ErrorBlock inline>{error}</ErrorBlock>
+      <DialogFooter
+        onCancel={dismissConfirm}
+        busy={busy}
+        action={{
+          label: 'Unban',
+          busyLabel: 'Unbanning…',
+          tone: 'danger',
+          autoFocus: true,
+          onClick: () => void unbanSelected(),
+          testId: 'confirm-unban'
+        }}
+      />
     </Dialog>
   )
 }
@@ -119,24 +113,19 @@ function UnbanAllDialog({ jail }: { jail: string | null }) {
             data-testid="confirm-input"
           />
         </label>
-        {error && (
-          <p className="error-text" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="dialog-actions">
-          <button type="button" onClick={dismissConfirm} disabled={busy}>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            className="danger solid"
-            disabled={!matches || busy}
-            data-testid="confirm-unban-all"
-          >
-            {busy ? 'Unbanning…' : 'Unban all'}
-          </button>
-        </div>
+        <ErrorBlock inline>{error}</ErrorBlock>
+        <DialogFooter
+          onCancel={dismissConfirm}
+          busy={busy}
+          action={{
+            label: 'Unban all',
+            busyLabel: 'Unbanning…',
+            tone: 'danger',
+            submit: true,
+            disabled: !matches,
+            testId: 'confirm-unban-all'
+          }}
+        />
       </form>
     </Dialog>
   )

@@ -1,9 +1,9 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { memo, useEffect, useId, useMemo, useRef, type MouseEvent, type ReactNode } from 'react'
 import type { Ban } from '../../../../../shared/model.ts'
-import type { SortKey } from '../../../lib/ban-view.ts'
-import { formatCountdown, formatDateTime } from '../../../lib/format.ts'
-import { indexOfKey } from '../../../lib/selection.ts'
+import type { SortKey } from '../lib/ban-view.ts'
+import { formatCountdown, formatDateTime, formatDuration } from '../../../lib/format.ts'
+import { indexOfKey } from '../lib/selection.ts'
 import { selectNow, useNow } from '../../../lib/ticker.ts'
 import {
   selectBansError,
@@ -25,9 +25,15 @@ const estimateSize = (): number => ROW_HEIGHT
 /** The grid's DOM id, for focusing it from global shortcuts. */
 export const BAN_GRID_ID = 'ban-grid'
 
-const COLUMNS: readonly { key: SortKey; label: string }[] = [
+const COLUMNS: readonly { key: SortKey | null; label: string; title?: string }[] = [
   { key: 'ip', label: 'IP address' },
   { key: 'bannedAt', label: 'Banned at' },
+  {
+    key: null,
+    label: 'Duration',
+    title:
+      'How long this ban lasts. It can differ from the jail’s ban time: bantime.increment lengthens repeat offenders’ bans.'
+  },
   { key: 'expiresAt', label: 'Expires in' }
 ]
 
@@ -42,8 +48,8 @@ export function BanTable() {
   const total = useBansStore(selectTotal)
   const view = useBansStore(selectView)
   const filter = useBansStore(selectFilter)
-  const refresh = useBansStore((s) => s.refresh)
-  const setFilter = useBansStore((s) => s.setFilter)
+  const refresh = useBansStore.getState().refresh
+  const setFilter = useBansStore.getState().setFilter
 
   if (status === 'loading' || status === 'idle') {
     return (
@@ -115,8 +121,8 @@ function Grid({ view, noMatch }: { view: readonly Ban[]; noMatch: ReactNode }) {
   const selected = useBansStore(selectSelectedSet)
   const selection = useBansStore(selectSelection)
   const cursor = useBansStore(selectCursor)
-  const setSort = useBansStore((s) => s.setSort)
-  const click = useBansStore((s) => s.click)
+  const setSort = useBansStore.getState().setSort
+  const click = useBansStore.getState().click
   const scrollRef = useRef<HTMLDivElement>(null)
   const idPrefix = useId()
   // The app does not use the React Compiler; the virtualizer re-renders this component itself.
@@ -171,7 +177,7 @@ function Grid({ view, noMatch }: { view: readonly Ban[]; noMatch: ReactNode }) {
       role="grid"
       aria-label="Banned IPs"
       aria-rowcount={view.length + 1}
-      aria-colcount={3}
+      aria-colcount={COLUMNS.length}
       aria-multiselectable="true"
       aria-activedescendant={cursorShown ? `${idPrefix}-${cursorIndex}` : undefined}
       tabIndex={0}
@@ -180,18 +186,25 @@ function Grid({ view, noMatch }: { view: readonly Ban[]; noMatch: ReactNode }) {
       <div className="ban-head" role="rowgroup">
         <div className="ban-row header" role="row" aria-rowindex={1}>
           {COLUMNS.map((c) => {
-            const active = sort.key === c.key
+            if (c.key === null)
+              return (
+                <div key={c.label} role="columnheader" className="plain-head" title={c.title}>
+                  {c.label}
+                </div>
+              )
+            const key = c.key
+            const active = sort.key === key
             return (
               <div
-                key={c.key}
+                key={key}
                 role="columnheader"
                 aria-sort={active ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'}
               >
                 <button
                   type="button"
                   className={`sort${active ? ' active' : ''}`}
-                  onClick={() => setSort(c.key)}
-                  data-testid={`sort-${c.key}`}
+                  onClick={() => setSort(key)}
+                  data-testid={`sort-${key}`}
                   title={`Sort by ${c.label.toLowerCase()}`}
                 >
                   {c.label}
@@ -260,6 +273,9 @@ const Row = memo(function Row(props: {
       </div>
       <div role="gridcell" className="time-cell">
         {formatDateTime(ban.bannedAt)}
+      </div>
+      <div role="gridcell" className="time-cell" data-testid="ban-duration">
+        {ban.permanent || ban.bantime < 0 ? 'permanent' : formatDuration(ban.bantime)}
       </div>
       <div
         role="gridcell"

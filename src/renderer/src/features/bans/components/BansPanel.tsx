@@ -1,9 +1,11 @@
 import { useLayoutEffect } from 'react'
-import { copyText } from '../../../lib/clipboard.ts'
+import { Notice } from '../../../app/ui.tsx'
+import { copyText } from '../lib/clipboard.ts'
 import { downloadText } from '../../../lib/download.ts'
-import { bansToCsv, bansToJson, exportFileName } from '../../../lib/export.ts'
+import { bansToCsv, bansToJson, exportFileName } from '../lib/export.ts'
 import { formatCount, plural } from '../../../lib/format.ts'
-import { markFirstPaint, resetFirstPaint } from '../../../lib/perf.ts'
+import { selectOnline, useOnline } from '../../../lib/online.ts'
+import { markFirstPaint, resetFirstPaint } from '../lib/perf.ts'
 import {
   countsText,
   selectBansStatus,
@@ -28,6 +30,7 @@ export function BansPanel({ jail }: { jail: string }) {
   const counts = useBansStore(countsText)
   const notice = useBansStore(selectNotice)
   const refreshing = useBansStore(selectRefreshing)
+  const online = useOnline(selectOnline)
   const { setFilter, askUnbanSelected, askUnbanAll, notify } = useBansStore.getState()
 
   // The first-paint figure (e2e, bench): from the list arriving to its rows on screen.
@@ -41,7 +44,7 @@ export function BansPanel({ jail }: { jail: string }) {
     const ips = selectedIpsInOrder(useBansStore.getState())
     copyText(ips.join('\n')).then(
       () => notify(`Copied ${plural(ips.length, 'IP')} to the clipboard.`),
-      (e: unknown) => notify(`Copy failed: ${e instanceof Error ? e.message : String(e)}`)
+      (e: unknown) => notify(`Copy failed: ${e instanceof Error ? e.message : String(e)}`, 'error')
     )
   }
   const exportAs = (ext: 'csv' | 'json') => {
@@ -75,7 +78,7 @@ export function BansPanel({ jail }: { jail: string }) {
           <input
             type="search"
             className="filter"
-            placeholder={`Filter ${formatCount(total)} bans by IP…`}
+            placeholder={`Filter ${plural(total, 'ban')} by IP…`}
             value={filter}
             onChange={(e) => setFilter(e.target.value)}
             onKeyDown={(e) => {
@@ -90,7 +93,7 @@ export function BansPanel({ jail }: { jail: string }) {
             data-testid="ban-filter"
           />
         </div>
-        <span className="counts" data-testid="ban-counts">
+        <span className={`counts${online ? '' : ' stale'}`} data-testid="ban-counts">
           {ready ? counts : ''}
           {refreshing && <span className="spinner" aria-label="refreshing" />}
         </span>
@@ -106,7 +109,7 @@ export function BansPanel({ jail }: { jail: string }) {
         </button>
         <button
           type="button"
-          disabled={selectedCount === 0}
+          disabled={selectedCount === 0 || !online}
           onClick={() => askUnbanSelected()}
           data-testid="unban-selected"
           aria-keyshortcuts="Delete"
@@ -137,7 +140,7 @@ export function BansPanel({ jail }: { jail: string }) {
         <button
           type="button"
           className="danger"
-          disabled={!ready || total === 0}
+          disabled={!ready || total === 0 || !online}
           onClick={() => askUnbanAll(jail)}
           data-testid="unban-all"
         >
@@ -145,17 +148,12 @@ export function BansPanel({ jail }: { jail: string }) {
         </button>
       </div>
       {notice && (
-        <div className="notice" role="status" data-testid="ban-notice">
-          <span>{notice}</span>
-          <button
-            type="button"
-            className="icon-button"
-            onClick={() => notify(null)}
-            aria-label="Dismiss"
-          >
-            ×
-          </button>
-        </div>
+        <Notice
+          text={notice.text}
+          tone={notice.tone}
+          onDismiss={() => notify(null)}
+          testId="ban-notice"
+        />
       )}
       <BanTable />
     </section>

@@ -1,3 +1,4 @@
+import { openSettings } from '../../../app/wiring.ts'
 import { formatDuration } from '../../../lib/format.ts'
 import { selectNow, useNow } from '../../../lib/ticker.ts'
 import { bannerModel, selectConnection, selectRetryError, selectRetrying } from '../selectors.ts'
@@ -8,7 +9,7 @@ export function ConnectionBanner() {
   const connection = useConnectionStore(selectConnection)
   const retrying = useConnectionStore(selectRetrying)
   const retryError = useConnectionStore(selectRetryError)
-  const retry = useConnectionStore((s) => s.retry)
+  const retry = useConnectionStore.getState().retry
   const now = useNow(selectNow)
   const model = bannerModel(connection, now)
   if (!model) return null
@@ -42,6 +43,13 @@ export function ConnectionBanner() {
           <span className="muted countdown" data-testid="connection-countdown">
             {model.retryIn > 0 ? `Next attempt in ${formatDuration(model.retryIn)}` : 'Retrying…'}
           </span>
+        )}
+        {(model.status === 'socket-missing' ||
+          model.status === 'permission-denied' ||
+          model.status === 'bad-reply') && (
+          <button type="button" onClick={openSettings} data-testid="banner-settings">
+            Settings…
+          </button>
         )}
         <button
           type="button"

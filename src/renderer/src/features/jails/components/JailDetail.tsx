@@ -1,6 +1,8 @@
 import { Dialog } from '../../../app/Dialog.tsx'
-import { formatCount } from '../../../lib/format.ts'
-import { useBanDialogStore } from '../../ban-dialog/store.ts'
+import { DialogFooter, ErrorBlock } from '../../../app/ui.tsx'
+import { openBanDialogFor } from '../../../app/wiring.ts'
+import { formatCount, plural } from '../../../lib/format.ts'
+import { selectOnline, useOnline } from '../../../lib/online.ts'
 import { BansPanel } from '../../bans/components/BansPanel.tsx'
 import { selectSelectedJail } from '../selectors.ts'
 import { useJailsStore } from '../store.ts'
@@ -12,8 +14,9 @@ export function JailDetail() {
   const busy = useJailsStore((s) => s.busy)
   const actionError = useJailsStore((s) => s.actionError)
   const confirmStop = useJailsStore((s) => s.confirmStop)
-  const { start, askStop, stop, dismissStop } = useJailsStore.getState()
-  const showBan = useBanDialogStore((s) => s.show)
+  const confirmStart = useJailsStore((s) => s.confirmStart)
+  const { start, askStart, dismissStart, askStop, stop, dismissStop } = useJailsStore.getState()
+  const online = useOnline(selectOnline)
 
   if (!jail) {
     return (
@@ -29,13 +32,18 @@ export function JailDetail() {
         <div className="detail-title">
           <h1>
             {jail.name}
-            <span className={`state-chip ${jail.running ? 'on' : 'off'}`} data-testid="jail-state">
+            <span
+              className={`state-chip ${online ? (jail.running ? 'on' : 'off') : 'off stale'}`}
+              data-testid="jail-state"
+              title={online ? undefined : 'Last known state: fail2ban is not reachable'}
+            >
               {jail.running ? 'running' : 'stopped'}
+              {online ? '' : ' (last known)'}
             </span>
           </h1>
-          <dl className="stats">
+          <dl className={`stats${online ? '' : ' stale'}`} data-testid="jail-stats">
             <div>
-              <dt>Banned now</dt>
+              <dt>Bans now</dt>
               <dd data-testid="stat-banned">{formatCount(jail.currentlyBanned)}</dd>
             </div>
             <div>
@@ -57,7 +65,8 @@ export function JailDetail() {
             <button
               type="button"
               className="primary"
-              onClick={() => showBan(jail.name)}
+              onClick={() => openBanDialogFor(jail.name)}
+              disabled={!online}
               data-testid="open-ban-dialog"
               aria-keyshortcuts="Control+B"
               title="Ban IPs in this jail (Ctrl+B)"
@@ -67,13 +76,13 @@ export function JailDetail() {
           )}
           <button
             type="button"
-            disabled={isBusy}
-            onClick={() => (jail.running ? askStop(jail.name) : void start(jail.name))}
+            disabled={isBusy || !online}
+            onClick={() => (jail.running ? askStop(jail.name) : askStart(jail.name))}
             data-testid="jail-toggle"
             title={
               jail.running
                 ? 'Stop this jail: its actions lift its bans'
-                : 'Start this jail from the configuration'
+                : 'Start this jail: reloads the whole configuration (reload --all)'
             }
           >
             {isBusy
@@ -86,11 +95,7 @@ export function JailDetail() {
           </button>
         </div>
       </header>
-      {actionError && (
-        <p className="inline-alert error" role="alert" data-testid="jail-action-error">
-          {actionError}
-        </p>
-      )}
+      <ErrorBlock testId="jail-action-error">{actionError}</ErrorBlock>
       {jail.running ? (
         <>
           <JailSettingsPanel jail={jail.name} />
@@ -99,17 +104,23 @@ export function JailDetail() {
       ) : (
         <div className="empty-main" data-testid="jail-stopped">
           <div className="empty-card">
-            <h2>This jail is stopped</h2>
+            <h2>{jail.problem ? 'This jail failed to start' : 'This jail is stopped'}</h2>
+            {jail.problem && (
+              <p className="error-text" data-testid="jail-problem">
+                fail2ban: {jail.problem}
+              </p>
+            )}
             <p className="muted">
-              It bans nothing while stopped. Start it to see its settings and bans.
+              It bans nothing while stopped. Starting it reloads fail2ban’s whole configuration.
             </p>
             <button
               type="button"
               className="primary"
-              disabled={isBusy}
-              onClick={() => void start(jail.name)}
+              disabled={isBusy || !online}
+              onClick={() => askStart(jail.name)}
+              data-testid="start-jail"
             >
-              {isBusy ? 'Starting…' : 'Start jail'}
+              {isBusy ? 'Starting…' : 'Start jail…'}
             </button>
           </div>
         </div>
@@ -122,23 +133,42 @@ export function JailDetail() {
           tone="danger"
         >
           <p>
-            A stopped jail bans nobody, and its actions lift its {formatCount(jail.currentlyBanned)}{' '}
-            current {jail.currentlyBanned === 1 ? 'ban' : 'bans'}. It stays stopped until you start
-            it or reload fail2ban.
+            A stopped jail bans nobody, and its actions lift its current{' '}
+            {plural(jail.currentlyBanned, 'ban')}. It stays stopped until you start it or reload
+            fail2ban.
           </p>
-          <div className="dialog-actions">
-            <button type="button" onClick={dismissStop} data-autofocus>
-              Keep running
-            </button>
-            <button
-              type="button"
-              className="danger solid"
-              onClick={() => void stop(jail.name)}
-              data-testid="confirm-stop"
-            >
-              Stop jail
-            </button>
-          </div>
+          <DialogFooter
+            onCancel={dismissStop}
+            cancelLabel="Keep running"
+            cancelAutoFocus
+            action={{
+              label: 'Stop jail',
+              tone: 'danger',
+              onClick: () => void stop(jail.name),
+              testId: 'confirm-stop'
+            }}
+          />
+        </Dialog>
+      )}
+      {confirmStart === jail.name && (
+        <Dialog title={`Start ${jail.name}?`} onClose={dismissStart} testId="start-dialog">
+          <p data-testid="start-explainer">
+            fail2ban forgets a stopped jail, so the only way to start it is to reload fail2ban’s
+            whole configuration (<span className="mono">fail2ban-client reload --all</span>).
+          </p>
+          <p className="warn-text">
+            Every jail keeps its bans, but changes made here at runtime — ban time, find time, max
+            retry, ignored IPs — go back to the values in the configuration files, in every jail.
+          </p>
+          <DialogFooter
+            onCancel={dismissStart}
+            action={{
+              label: 'Reload and start',
+              onClick: () => void start(jail.name),
+              testId: 'confirm-start',
+              autoFocus: true
+            }}
+          />
         </Dialog>
       )}
     </div>

@@ -1,7 +1,8 @@
-import { formatCount } from '../../../lib/format.ts'
-import { useBansStore } from '../../bans/store.ts'
-import { selectIsConnected } from '../../connection/selectors.ts'
-import { useConnectionStore } from '../../connection/store.ts'
+import type { Jail } from '../../../../../shared/model.ts'
+import { formatCount, plural } from '../../../lib/format.ts'
+import { selectDownSince, selectOnline, staleAge, useOnline } from '../../../lib/online.ts'
+import { selectNow, useNow } from '../../../lib/ticker.ts'
+import { askUnbanAllEverywhere } from '../../../app/wiring.ts'
 import {
   selectJails,
   selectJailsError,
@@ -11,27 +12,35 @@ import {
 } from '../selectors.ts'
 import { useJailsStore } from '../store.ts'
 
-/** Sidebar: every jail with its live ban count and a running/stopped marker. */
+/**
+ * Sidebar: every jail with its live ban count and a running/stopped/failed marker. While the
+ * server cannot be reached the list stays, marked as last known with its age, dots grey.
+ */
 export function JailList() {
   const jails = useJailsStore(selectJails)
   const status = useJailsStore(selectJailsStatus)
   const error = useJailsStore(selectJailsError)
   const selected = useJailsStore(selectSelectedName)
   const total = useJailsStore(selectTotalBanned)
-  const select = useJailsStore((s) => s.select)
-  const askUnbanAll = useBansStore((s) => s.askUnbanAll)
-  const connected = useConnectionStore(selectIsConnected)
+  const select = useJailsStore.getState().select
+  const online = useOnline(selectOnline)
+  const downSince = useOnline(selectDownSince)
 
   return (
     <nav className="jail-nav" aria-label="Jails" data-testid="jail-list">
       <div className="sidebar-head">
         <span>Jails</span>
         {jails.length > 0 && (
-          <span className="muted" data-testid="total-banned" title="Currently banned, all jails">
-            {formatCount(total)} banned
+          <span
+            className={`muted${online ? '' : ' stale'}`}
+            data-testid="total-banned"
+            title="Current bans in all jails (an IP banned in two jails counts twice)"
+          >
+            {plural(total, 'ban')}
           </span>
         )}
       </div>
+      {!online && downSince !== null && jails.length > 0 && <StaleNote since={downSince} />}
       {status === 'loading' && jails.length === 0 ? (
         <ul className="jail-list skeleton" aria-busy="true" data-testid="jails-loading">
           {[0, 1, 2].map((i) => (
@@ -40,7 +49,7 @@ export function JailList() {
           <li className="visually-hidden">Loading jails…</li>
         </ul>
       ) : status === 'error' && jails.length === 0 ? (
-        connected ? (
+        online ? (
           <p className="side-state error-text" data-testid="jails-error">
             {error}
           </p>
@@ -64,12 +73,21 @@ export function JailList() {
                 onClick={() => select(j.name)}
                 data-testid={`jail-item-${j.name}`}
                 data-running={j.running}
-                aria-label={`${j.name}, ${j.running ? 'running' : 'stopped'}, ${formatCount(j.currentlyBanned)} banned`}
+                data-state={jailState(j, online)}
+                title={j.problem ? `Failed to start: ${j.problem}` : undefined}
+                aria-label={`${j.name}, ${STATE_WORDS[jailState(j, online)]}, ${plural(j.currentlyBanned, 'ban')}${online ? '' : ' (last known)'}`}
               >
-                <span className={`dot ${j.running ? 'on' : 'off'}`} aria-hidden="true" />
-                <span className="jail-name">{j.name}</span>
+                <span className={`dot ${jailState(j, online)}`} aria-hidden="true" />
+                <span className="jail-name">
+                  {j.name}
+                  {j.problem && !j.running && (
+                    <span className="jail-problem" data-testid={`jail-problem-${j.name}`}>
+                      failed to start
+                    </span>
+                  )}
+                </span>
                 <span
-                  className={`badge${j.currentlyBanned > 0 ? ' hot' : ''}`}
+                  className={`badge${j.currentlyBanned > 0 ? ' hot' : ''}${online ? '' : ' stale'}`}
                   aria-hidden="true"
                   data-testid={`jail-count-${j.name}`}
                 >
@@ -85,7 +103,8 @@ export function JailList() {
           <button
             type="button"
             className="ghost danger small"
-            onClick={() => askUnbanAll(null)}
+            onClick={askUnbanAllEverywhere}
+            disabled={!online}
             data-testid="unban-all-every"
           >
             Unban all in every jail…
@@ -93,5 +112,29 @@ export function JailList() {
         </div>
       )}
     </nav>
+  )
+}
+
+const STATE_WORDS = {
+  on: 'running',
+  off: 'stopped',
+  failed: 'failed to start',
+  unknown: 'state unknown'
+} as const
+
+/** The marker of a jail: running, stopped, failed to start, or unknown while offline. */
+function jailState(j: Jail, online: boolean): 'on' | 'off' | 'failed' | 'unknown' {
+  if (!online) return 'unknown'
+  if (j.running) return 'on'
+  return j.problem ? 'failed' : 'off'
+}
+
+/** "Last known · 2 min ago": the age of what the sidebar shows while offline. */
+function StaleNote({ since }: { since: number }) {
+  const now = useNow(selectNow)
+  return (
+    <p className="stale-note" data-testid="stale-note" role="status">
+      Not connected · last known {staleAge(since, now)} ago
+    </p>
   )
 }

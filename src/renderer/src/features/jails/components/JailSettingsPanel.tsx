@@ -1,6 +1,10 @@
 import { useEffect, useId, useState } from 'react'
-import { durationInputText, parseDuration } from '../../../lib/duration-input.ts'
-import { formatCount, formatDuration } from '../../../lib/format.ts'
+import { checkIgnoreIp } from '../../../../../shared/validation.ts'
+import { bansEndingAt } from '../../../app/wiring.ts'
+import { selectOnline, useOnline } from '../../../lib/online.ts'
+import { selectNow, useNow } from '../../../lib/ticker.ts'
+import { durationInputText, parseDuration } from '../lib/duration-input.ts'
+import { formatCount, formatDuration, plural } from '../../../lib/format.ts'
 import { incrementText, selectSettingsOf } from '../selectors.ts'
 import { useJailsStore, type JailValueKey } from '../store.ts'
 
@@ -9,7 +13,7 @@ export function JailSettingsPanel({ jail }: { jail: string }) {
   const settings = useJailsStore(selectSettingsOf(jail))
   const status = useJailsStore((s) => s.settingsStatus)
   const error = useJailsStore((s) => s.settingsError)
-  const loadSettings = useJailsStore((s) => s.loadSettings)
+  const loadSettings = useJailsStore.getState().loadSettings
   useEffect(() => {
     void loadSettings(jail)
   }, [jail, loadSettings])
@@ -72,12 +76,7 @@ export function JailSettingsPanel({ jail }: { jail: string }) {
             )}
           </dd>
         </div>
-        <div className="setting">
-          <dt>Ignored</dt>
-          <dd className="mono" title={settings.ignoreip.join(', ')}>
-            {settings.ignoreip.join(', ') || <span className="muted">nothing</span>}
-          </dd>
-        </div>
+        <IgnoreList jail={jail} entries={settings.ignoreip} />
         <div className="setting">
           <dt>Log files</dt>
           <dd className="mono" title={settings.logpath.join('\n')}>
@@ -109,8 +108,9 @@ function Editable(props: {
   value: number
   human: string
 }) {
-  const setValue = useJailsStore((s) => s.setValue)
+  const setValue = useJailsStore.getState().setValue
   const saving = useJailsStore((s) => s.saving === props.k)
+  const online = useOnline(selectOnline)
   const [editing, setEditing] = useState(false)
   const [text, setText] = useState('')
   const inputId = useId()
@@ -157,7 +157,12 @@ function Editable(props: {
               spellCheck={false}
               data-testid={`edit-${props.k}`}
             />
-            <button type="submit" className="small primary" disabled={!parsed.ok || saving}>
+            <button
+              type="submit"
+              className="small primary"
+              disabled={!parsed.ok || saving || !online}
+              data-testid={`save-${props.k}`}
+            >
               {saving ? 'Saving…' : 'Save'}
             </button>
             <button type="button" className="small" onClick={() => setEditing(false)}>
@@ -174,13 +179,21 @@ function Editable(props: {
                     : ''
                   : parsed.reason}
             </span>
+            {props.k === 'bantime' && parsed.ok && (
+              <BantimeImpact jail={props.jail} from={props.value} to={parsed.seconds} />
+            )}
+            <span className="runtime-note" data-testid={`runtime-note-${props.k}`}>
+              Runtime only: fail2ban keeps this until its next reload, which restores the value from
+              the configuration files.
+            </span>
           </form>
         ) : (
           <button
             id={inputId}
             type="button"
             className="value-button"
-            title={`Change ${props.label.toLowerCase()}`}
+            disabled={!online}
+            title={`Change ${props.label.toLowerCase()} (runtime only: lost on the next reload)`}
             onClick={() => {
               setText(isDuration ? durationInputText(props.value) : String(props.value))
               setEditing(true)
@@ -204,6 +217,139 @@ function Editable(props: {
             </svg>
           </button>
         )}
+      </dd>
+    </div>
+  )
+}
+
+/** What a new ban time does to the current bans: a lower one can end some of them at once. */
+function BantimeImpact({ jail, from, to }: { jail: string; from: number; to: number }) {
+  const lowering = (from < 0 && to >= 0) || (from >= 0 && to >= 0 && to < from)
+  if (!lowering) return null
+  return <BantimeImpactText jail={jail} from={from} to={to} />
+}
+
+function BantimeImpactText({ jail, from, to }: { jail: string; from: number; to: number }) {
+  const now = useNow(selectNow)
+  const impact = bansEndingAt(jail, to, now)
+  return (
+    <span className="runtime-note warn-text" role="status" data-testid="bantime-impact">
+      {from < 0 ? 'Permanent bans become timed. ' : ''}
+      The new ban time applies to current bans too
+      {impact === null
+        ? ': those banned longer ago than it end at once.'
+        : impact.endNow > 0
+          ? `: ${plural(impact.endNow, 'ban')} of ${formatCount(impact.total)} ${impact.endNow === 1 ? 'ends' : 'end'} at once (banned more than ${formatDuration(to)} ago).`
+          : `: none of the ${plural(impact.total, 'current ban')} ends at once; they end earlier.`}
+    </span>
+  )
+}
+
+/**
+ * The jail's ignoreip list as fail2ban stores it, with remove buttons and an add field checked
+ * by the same rules as bans (too broad a network is refused before anything is sent).
+ */
+function IgnoreList({ jail, entries }: { jail: string; entries: readonly string[] }) {
+  const online = useOnline(selectOnline)
+  const busy = useJailsStore((s) => s.ignoreBusy)
+  const error = useJailsStore((s) => s.ignoreError)
+  const change = useJailsStore.getState().changeIgnoreIp
+  const [text, setText] = useState('')
+  const [stored, setStored] = useState<string | null>(null)
+  const inputId = useId()
+  const check = text.trim() === '' ? null : checkIgnoreIp(text.trim())
+  const add = async () => {
+    if (!check?.ok) return
+    const before = new Set(entries)
+    const list = await change(jail, 'add', check.value)
+    if (list === null) return
+    setText('')
+    const added = list.filter((e) => !before.has(e))
+    setStored(
+      added.length === 1 && added[0] !== check.value
+        ? `fail2ban stored ${check.value} as ${added[0]}.`
+        : added.length === 0
+          ? `${check.value} was already covered; the list is unchanged.`
+          : null
+    )
+  }
+  return (
+    <div className="setting wide" data-testid="ignore-list">
+      <dt>
+        <label htmlFor={inputId}>Ignored</label>
+      </dt>
+      <dd>
+        {entries.length === 0 ? (
+          <span className="muted">nothing</span>
+        ) : (
+          <ul className="ignore-entries">
+            {entries.map((e) => (
+              <li key={e} className="chip mono" data-testid="ignore-entry">
+                {e}
+                <button
+                  type="button"
+                  className="icon-button small"
+                  aria-label={`Stop ignoring ${e}`}
+                  title={`Stop ignoring ${e} (runtime only: lost on the next reload)`}
+                  disabled={!online || busy !== null}
+                  onClick={() => {
+                    setStored(null)
+                    void change(jail, 'del', e)
+                  }}
+                  data-testid={`ignore-del-${e}`}
+                >
+                  ×
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        <form
+          className="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault()
+            void add()
+          }}
+        >
+          <input
+            id={inputId}
+            className="mono"
+            placeholder="IP or network to ignore"
+            value={text}
+            onChange={(e) => {
+              setText(e.target.value)
+              setStored(null)
+            }}
+            aria-invalid={check !== null && !check.ok ? true : undefined}
+            spellCheck={false}
+            disabled={!online}
+            data-testid="ignore-input"
+          />
+          <button
+            type="submit"
+            className="small"
+            disabled={!online || !check?.ok || busy !== null}
+            data-testid="ignore-add"
+          >
+            {busy === 'add' ? 'Adding…' : 'Ignore'}
+          </button>
+        </form>
+        {check !== null && !check.ok && (
+          <span className="error-text field-hint" data-testid="ignore-invalid">
+            {check.reason}
+          </span>
+        )}
+        {stored && (
+          <span className="field-hint" role="status" data-testid="ignore-stored">
+            {stored}
+          </span>
+        )}
+        {error && (
+          <span className="error-text field-hint" role="alert" data-testid="ignore-error">
+            {error}
+          </span>
+        )}
+        <span className="runtime-note">Runtime only: lost on the next reload.</span>
       </dd>
     </div>
   )

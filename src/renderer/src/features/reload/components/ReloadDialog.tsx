@@ -1,7 +1,7 @@
 import { useId } from 'react'
 import { Dialog } from '../../../app/Dialog.tsx'
-import { selectJails } from '../../jails/selectors.ts'
-import { useJailsStore } from '../../jails/store.ts'
+import { DialogFooter, ErrorBlock } from '../../../app/ui.tsx'
+import { useJailChoices } from '../../../app/wiring.ts'
 import {
   reloadHeadline,
   selectReloadError,
@@ -26,7 +26,7 @@ function ReloadDialogBody() {
   const restart = useReloadStore((s) => s.restart)
   const unban = useReloadStore((s) => s.unban)
   const { close, setTarget, setJail, setRestart, setUnban, run } = useReloadStore.getState()
-  const jails = useJailsStore(selectJails)
+  const jails = useJailChoices()
   const selectId = useId()
   const busy = status === 'running'
   const headline = result ? reloadHeadline(result) : null
@@ -98,22 +98,26 @@ function ReloadDialogBody() {
       <p className="progress-text" role="status" aria-live="polite">
         {busy ? 'Reloading… fail2ban-client is rebuilding the configuration.' : ''}
       </p>
-      {error && (
-        <p className="inline-alert error" role="alert" data-testid="reload-error">
-          {error}
-        </p>
-      )}
+      <ErrorBlock testId="reload-error">{error}</ErrorBlock>
       {result && headline && (
-        <div className={`result-box ${headline.tone}`} data-testid="reload-result">
+        <div
+          className={`result-box ${headline.tone}`}
+          data-testid="reload-result"
+          data-outcome={result.outcome}
+        >
           <strong>{headline.text}</strong>
-          {result.missing.length > 0 && (
-            <p>
-              Missing:{' '}
-              {result.missing.map((m) => (
-                <span key={m} className="chip bad mono">
-                  {m}
-                </span>
+          {result.failures.length > 0 && (
+            <ul className="reload-failures" data-testid="reload-failures">
+              {result.failures.map((f) => (
+                <li key={f.jail}>
+                  <span className="chip bad mono">{f.jail}</span> {f.reason}
+                </li>
               ))}
+            </ul>
+          )}
+          {result.failures.length > 0 && result.outcome !== 'not-reloaded' && (
+            <p className="muted">
+              They stay listed in the sidebar until a reload brings them back.
             </p>
           )}
           {result.output.trim() && (
@@ -124,20 +128,18 @@ function ReloadDialogBody() {
           )}
         </div>
       )}
-      <div className="dialog-actions">
-        <button type="button" onClick={close} disabled={busy}>
-          Close
-        </button>
-        <button
-          type="button"
-          className="primary"
-          disabled={busy || (target === 'jail' && !jail)}
-          onClick={() => void run()}
-          data-testid="reload-run"
-        >
-          {busy ? 'Reloading…' : result ? 'Reload again' : 'Reload'}
-        </button>
-      </div>
+      <DialogFooter
+        onCancel={close}
+        cancelLabel="Close"
+        busy={busy}
+        action={{
+          label: result ? 'Reload again' : 'Reload',
+          busyLabel: 'Reloading…',
+          disabled: target === 'jail' && !jail,
+          onClick: () => void run(),
+          testId: 'reload-run'
+        }}
+      />
     </Dialog>
   )
 }

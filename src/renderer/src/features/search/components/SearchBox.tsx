@@ -1,6 +1,5 @@
 import { useId } from 'react'
-import { useBansStore } from '../../bans/store.ts'
-import { useJailsStore } from '../../jails/store.ts'
+import { showIpInJail } from '../../../app/wiring.ts'
 import {
   selectHasOutcome,
   selectQuery,
@@ -23,10 +22,7 @@ export function SearchBox() {
   const { setQuery, search, clear } = useSearchStore.getState()
   const resultId = useId()
 
-  const go = (jail: string, ip: string) => {
-    useJailsStore.getState().select(jail)
-    useBansStore.getState().revealIp(jail, ip)
-  }
+  const go = showIpInJail
 
   return (
     <div className="search">
@@ -74,31 +70,54 @@ export function SearchBox() {
         <div id={resultId} className="search-result" role="status" data-testid="search-result">
           {status === 'searching' && <span className="muted">Searching…</span>}
           {status === 'error' && <span className="error-text">{error}</span>}
-          {status === 'done' &&
-            result &&
-            (result.jails.length === 0 ? (
-              <span>
-                <span className="mono">{result.ip}</span> is not banned anywhere.
-              </span>
-            ) : (
-              <span>
-                <span className="mono">{result.ip}</span> is banned in{' '}
-                {result.jails.map((j, i) => (
-                  <span key={j}>
-                    {i > 0 && ', '}
-                    <button
-                      type="button"
-                      className="link"
-                      onClick={() => go(j, result.ip)}
-                      data-testid={`search-hit-${j}`}
-                      title={`Show ${result.ip} in ${j}`}
-                    >
-                      {j}
-                    </button>
-                  </span>
-                ))}
-              </span>
-            ))}
+          {status === 'done' && result && (
+            <span>
+              <span className="mono">{result.ip}</span>{' '}
+              {result.jails.length === 0 && result.networks.length === 0 && (
+                <>is not banned anywhere.</>
+              )}
+              {result.jails.length > 0 && (
+                <>
+                  is banned in{' '}
+                  {result.jails.map((j, i) => (
+                    <span key={j}>
+                      {i > 0 && ', '}
+                      <button
+                        type="button"
+                        className="link"
+                        onClick={() => go(j, result.ip)}
+                        data-testid={`search-hit-${j}`}
+                        title={`Show ${result.ip} in ${j}`}
+                      >
+                        {j}
+                      </button>
+                    </span>
+                  ))}
+                  {result.networks.length > 0 && '; '}
+                </>
+              )}
+              {result.networks.length > 0 && (
+                <>
+                  {result.jails.length > 0 ? 'also ' : 'is banned as part of a network: '}
+                  {result.networks.map((n, i) => (
+                    <span key={`${n.jail} ${n.network}`}>
+                      {i > 0 && ', '}
+                      inside <span className="mono">{n.network}</span> in{' '}
+                      <button
+                        type="button"
+                        className="link"
+                        onClick={() => go(n.jail, n.network)}
+                        data-testid={`search-net-${n.jail}`}
+                        title={`Show ${n.network} in ${n.jail}`}
+                      >
+                        {n.jail}
+                      </button>
+                    </span>
+                  ))}
+                </>
+              )}
+            </span>
+          )}
           <button type="button" className="icon-button" onClick={clear} aria-label="Clear search">
             ×
           </button>

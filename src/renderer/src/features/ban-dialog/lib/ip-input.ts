@@ -8,7 +8,7 @@ import {
   MAX_IPS_PER_REQUEST,
   splitIpList,
   type IpListCheck
-} from '../../../shared/validation.ts'
+} from '../../../../../shared/validation.ts'
 
 export interface IpInputSummary extends IpListCheck {
   /** How many candidates the text holds (valid + invalid + duplicates). */

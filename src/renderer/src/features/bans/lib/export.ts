@@ -1,17 +1,8 @@
 /** Ban list exports: CSV (RFC 4180, header row, ISO 8601 UTC times) and JSON. Pure functions. */
-import type { Ban } from '../../../shared/model.ts'
+import { csvField } from '../../../lib/csv.ts'
+import type { Ban } from '../../../../../shared/model.ts'
 
 const iso = (ms: number | null): string => (ms === null ? '' : new Date(ms).toISOString())
-
-/**
- * One CSV field: quoted when it holds a comma, quote or line break (quotes doubled). A field
- * a spreadsheet would evaluate as a formula (= + - @, tab, CR) gets a leading apostrophe;
- * plain negative numbers (bantime -1) stay numbers.
- */
-export function csvField(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) && !/^-?\d+(\.\d+)?$/.test(value) ? `'${value}` : value
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe
-}
 
 export const CSV_HEADER = [
   'ip',
