@@ -7,6 +7,7 @@ test('seen 6: offline marks last-known data, disables actions, one advice line; 
   const { page, backend } = app
   await page.getByTestId('jail-item-sshd').click()
   await expect(page.getByTestId('jail-item-sshd')).toHaveAttribute('data-state', 'on')
+  await expect(page.getByTestId('bans-empty')).toBeVisible() // the list is there: now go offline
   await backend.server.stop()
   try {
     await expect(page.getByTestId('connection-banner')).toBeVisible({ timeout: 15_000 })
