@@ -460,6 +460,7 @@ const HOSTILE: Record<string, unknown[]> = {
   ],
   listAudit: [{ limit: 0 }, { limit: 1e9 }, { limit: '5' }, { limit: 1.5 }, 'x'],
   getAccess: NOT_AN_OBJECT,
+  getAppInfo: NOT_AN_OBJECT,
   checkSudo: NOT_AN_OBJECT,
   // never a helper path, argv or mode of the renderer's choosing
   chooseAccess: [

@@ -327,6 +327,8 @@ export class Fail2BanClient {
         return await scope.race(this.#connector(), (late) => late.destroy())
       } catch (err) {
         if (err === scope.ended) throw err
+        // The connector's own verdict (e.g. an untrusted socket path) already says why.
+        if (err instanceof Fail2BanConnectionError) throw err
         const code = errorCode(err)
         if (!RETRYABLE.has(code) || n >= this.#attempts) {
           this.#log.warn('connection failed', { code, socketPath: this.socketPath, attempt: n })

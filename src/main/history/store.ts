@@ -42,6 +42,7 @@ export class HistoryStore {
   #addHour: StatementSync
   #addDay: StatementSync
   #last: StatementSync
+  #markManual: StatementSync
   #closed = false
 
   /** Opens (creating if needed) and migrates the store at `path` (':memory:' for none). */
@@ -64,9 +65,10 @@ export class HistoryStore {
          AND jail = ? AND server = ? AND ip = ? LIMIT 1`
     )
     this.#last = this.db.prepare(
-      `SELECT kind FROM events WHERE ip = ? AND server = ? AND jail = ?
+      `SELECT id, kind FROM events WHERE ip = ? AND server = ? AND jail = ?
        ORDER BY time DESC, id DESC LIMIT 1`
     )
+    this.#markManual = this.db.prepare(`UPDATE events SET source = 'manual' WHERE id = ?`)
     this.#addDay = this.db.prepare(
       `INSERT INTO ban_days (server, jail, day, n) VALUES (?, ?, ?, ?)
        ON CONFLICT (day, jail, server) DO UPDATE SET n = n + excluded.n`
@@ -76,7 +78,9 @@ export class HistoryStore {
        ON CONFLICT (hour, jail, server) DO UPDATE SET n = n + excluded.n`
     )
     // A ban seen twice (monitor and importer) is one row: the later source fills in what the
-    // first one did not know (fail2ban's failures and matched lines, the ban count).
+    // first one did not know (fail2ban's failures and matched lines, the ban count). A ban this
+    // app made stays "manual" whichever report came first (the monitor's refresh after the
+    // app's own ban may arrive before the app records it).
     this.#insert = this.db.prepare(
       `INSERT INTO events (server, jail, ip, time, bantime, bancount, kind, source, failures, matches)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -84,7 +88,8 @@ export class HistoryStore {
          bantime = coalesce(excluded.bantime, bantime),
          bancount = coalesce(excluded.bancount, bancount),
          failures = coalesce(excluded.failures, failures),
-         matches = coalesce(excluded.matches, matches)`
+         matches = coalesce(excluded.matches, matches),
+         source = CASE WHEN excluded.source = 'manual' THEN 'manual' ELSE source END`
     )
   }
 
@@ -121,8 +126,12 @@ export class HistoryStore {
         }
         // an unban right after an unban (the app's own, then the monitor's) is the same unban
         if (e.kind === 'unban') {
-          const last = this.#last.get(e.ip, e.server, e.jail) as { kind: string } | undefined
-          if (last?.kind === 'unban') continue
+          const last = this.#last.get(e.ip, e.server, e.jail) as
+            { id: number; kind: string } | undefined
+          if (last?.kind === 'unban') {
+            if (e.source === 'manual') this.#markManual.run(last.id)
+            continue
+          }
         }
         this.#insert.run(
           e.server,
