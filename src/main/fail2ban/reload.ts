@@ -13,6 +13,7 @@ import type { ReloadOutcome, ReloadResult } from '../../shared/model.ts'
 import { checkJailName } from '../../shared/validation.ts'
 import { Fail2BanArgumentError, Fail2BanCommandError } from './errors.ts'
 import { assertTrustedPath, UntrustedPathError } from './trust.ts'
+import type { ReloadRunner, RunResult } from './reload-runner.ts'
 
 /** Where fail2ban-client is looked for (in this order); each must be owned by root. */
 export const CLIENT_CANDIDATES = [
@@ -71,11 +72,11 @@ export interface ReloaderOptions {
   timeoutMs?: number
   /** Lists the running jails after a reload (the command layer's jailNames). */
   runningJails: () => Promise<string[]>
-}
-
-interface RunResult {
-  code: number
-  output: string
+  /**
+   * Another way to run fail2ban-client, asked at each reload (the app may switch to the
+   * privileged helper at any time); null or absent: run it here.
+   */
+  runner?: () => ReloadRunner | null
 }
 
 export class Reloader {
@@ -107,6 +108,8 @@ export class Reloader {
    * Skipping..." and still exits 0, so a broken jail would otherwise vanish unnoticed).
    */
   async configuredJails(): Promise<string[]> {
+    const remote = this.#o.runner?.()
+    if (remote) return remote.configuredJails()
     const r = await this.#run(['-d'])
     if (r.code !== 0)
       throw new Fail2BanCommandError(
@@ -130,8 +133,10 @@ export class Reloader {
     const runs: RunResult[] = []
     let configError: string | null = null
     let expected: string[]
+    const remote = this.#o.runner?.() ?? null
     const runOne = async (target: string[]): Promise<void> => {
-      const r = await this.#run(['reload', ...flags, ...target])
+      const args = ['reload', ...flags, ...target]
+      const r = remote ? await remote.reload(args.slice(1)) : await this.#run(args)
       runs.push(r)
       outputs.push(
         `$ fail2ban-client reload ${[...flags, ...target].join(' ')}\n${r.output.trim()}`

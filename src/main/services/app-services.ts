@@ -16,6 +16,7 @@ import { INSTALLED_HELPER_PATH, type AccessMode } from '../../shared/access.ts'
 import type { HelperVia } from '../helper/launcher.ts'
 import { AccessService } from './access.service.ts'
 import { HistoryService } from '../history/history.service.ts'
+import { helperReloadRunner } from '../fail2ban/reload-runner.ts'
 import { helperSource } from '../history/f2b-import.ts'
 import { historySink } from '../history/history-sink.ts'
 import { AuditService } from './audit.service.ts'
@@ -119,8 +120,11 @@ export function createAppServices(opts: AppServicesOptions = {}): AppServices {
   const reloader = new Reloader({
     socketPath,
     ...(opts.confDir ? { confDir: opts.confDir } : {}),
-    runningJails: () => commands.jailNames()
+    runningJails: () => commands.jailNames(),
+    // Through the helper, the helper runs fail2ban-client as root; directly, this process does.
+    runner: () => (access.mode === 'direct' ? null : helperRunner)
   })
+  const helperRunner = helperReloadRunner(link)
   const bans = new BanService({
     commands,
     emit: events.emit,
