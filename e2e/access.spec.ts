@@ -76,6 +76,14 @@ test('permission denied shows the access screen; connecting as administrator wor
   ).toString()
   expect(cli).toContain('203.0.113.61')
   await expect(page.getByTestId('jail-item-sshd')).toContainText('1')
+
+  // A reload goes through the helper too (it runs fail2ban-client as root) and is verified.
+  const reload = await services.jails.reload({
+    scope: { kind: 'all' },
+    restart: false,
+    unban: false
+  })
+  expect(reload).toMatchObject({ ok: true, outcome: 'reloaded', missing: [] })
   wiring.unsubscribe()
 })
 

@@ -16,7 +16,7 @@ import { INSTALLED_HELPER_PATH, type AccessMode } from '../../shared/access.ts'
 import type { HelperVia } from '../helper/launcher.ts'
 import { AccessService } from './access.service.ts'
 import { HistoryService } from '../history/history.service.ts'
-import { helperReloadRunner } from '../fail2ban/reload-runner.ts'
+import { helperReloadRunner, type ReloadRunner } from '../fail2ban/reload-runner.ts'
 import { helperSource } from '../history/f2b-import.ts'
 import { historySink } from '../history/history-sink.ts'
 import { AuditService } from './audit.service.ts'
@@ -122,9 +122,11 @@ export function createAppServices(opts: AppServicesOptions = {}): AppServices {
     ...(opts.confDir ? { confDir: opts.confDir } : {}),
     runningJails: () => commands.jailNames(),
     // Through the helper, the helper runs fail2ban-client as root; directly, this process does.
-    runner: () => (access.mode === 'direct' ? null : helperRunner)
+    // It asks the helper client itself, never the link: while a switch is under way the link may
+    // still be the direct socket, which must never receive a `reload`.
+    runner: () => helperRunner
   })
-  const helperRunner = helperReloadRunner(link)
+  let helperRunner: ReloadRunner | null = null
   const bans = new BanService({
     commands,
     emit: events.emit,
@@ -144,6 +146,7 @@ export function createAppServices(opts: AppServicesOptions = {}): AppServices {
     emit: events.emit,
     activate: async (mode) => {
       if (mode === 'direct') {
+        helperRunner = null
         await link.replace(directClient())
       } else {
         const h = await startHelperClient({
@@ -161,6 +164,7 @@ export function createAppServices(opts: AppServicesOptions = {}): AppServices {
           }
         })
         await link.replace(h.client, () => h.close())
+        helperRunner = helperReloadRunner(h.client)
         return { helperVersion: h.version }
       }
       return { helperVersion: null }
