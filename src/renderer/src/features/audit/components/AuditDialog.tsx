@@ -5,22 +5,25 @@ import { DialogFooter, ErrorBlock } from '../../../app/ui.tsx'
 import { formatCount, formatDateTime, plural } from '../../../lib/format.ts'
 import { EMPTY_FILTER, filterAudit, useAuditStore } from '../store.ts'
 
-const ACTIONS: readonly { value: AuditAction; label: string }[] = [
-  { value: 'ban', label: 'Ban' },
-  { value: 'unban', label: 'Unban' },
-  { value: 'unbanAll', label: 'Unban all' },
-  { value: 'cancelBan', label: 'Cancel ban' },
-  { value: 'reload', label: 'Reload' },
-  { value: 'startJail', label: 'Start jail' },
-  { value: 'stopJail', label: 'Stop jail' },
-  { value: 'setJailValue', label: 'Change value' },
-  { value: 'changeIgnoreIp', label: 'Ignore list' },
-  { value: 'settingsChanged', label: 'Settings' }
-]
-const LABEL = Object.fromEntries(ACTIONS.map((a) => [a.value, a.label])) as Record<
-  AuditAction,
-  string
->
+/** Every action the log can hold, with its label: a new action without a label does not compile. */
+const LABEL: Record<AuditAction, string> = {
+  ban: 'Ban',
+  unban: 'Unban',
+  unbanAll: 'Unban all',
+  cancelBan: 'Cancel ban',
+  reload: 'Reload',
+  startJail: 'Start jail',
+  stopJail: 'Stop jail',
+  setJailValue: 'Change value',
+  changeIgnoreIp: 'Ignore list',
+  settingsChanged: 'Settings',
+  chooseAccess: 'Access (helper)',
+  refused: 'Refused request'
+}
+const ACTIONS = (Object.keys(LABEL) as AuditAction[]).map((value) => ({
+  value,
+  label: LABEL[value]
+}))
 
 /** Every admin action BanGUI recorded: who-did-what, filterable, newest first. */
 export function AuditDialog() {
