@@ -1,4 +1,4 @@
-// ESLint flat config. Boundary rules (DESIGN.md, style 6): no `electron` in services, the
+// ESLint flat config. Boundary rules (docs/ARCHITECTURE.md, "Style"): no `electron` in services, the
 // fail2ban client, shared code, the pure tray/logging modules or the renderer; ipcMain/ipcRenderer
 // only in the IPC binding files.
 import js from '@eslint/js'
@@ -7,7 +7,9 @@ import reactHooks from 'eslint-plugin-react-hooks'
 import globals from 'globals'
 
 const noElectron = {
-  paths: [{ name: 'electron', message: 'Keep electron out of this layer (see DESIGN.md).' }],
+  paths: [
+    { name: 'electron', message: 'Keep electron out of this layer (see docs/ARCHITECTURE.md).' }
+  ],
   patterns: [{ group: ['electron/*'], message: 'Keep electron out of this layer.' }]
 }
 

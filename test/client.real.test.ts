@@ -31,7 +31,7 @@ afterAll(async () => {
 describe('Fail2BanClient on a real server', () => {
   it('pings, and sends values of every encodable type through echo', async () => {
     await expect(client.ping()).resolves.toBe(true)
-    // -2**31 - 1 comes back as LONG1, which pickleparser 0.2.1 misreads; the fast path does not.
+    // -2**31 - 1 comes back as LONG1 (signed, little-endian), which the decoder must read as signed.
     const values = [
       'ü€😀',
       '',
