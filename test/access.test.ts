@@ -5,10 +5,15 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { AccessMode, AccessState } from '../src/shared/access.ts'
-import { AccessService, type ActivateAccess } from '../src/main/services/access.service.ts'
+import {
+  AccessService,
+  RETRY_PAUSE_MS,
+  type ActivateAccess
+} from '../src/main/services/access.service.ts'
 
 function setup(opts: { saved?: AccessMode; activate?: ActivateAccess } = {}) {
   let saved: AccessMode = opts.saved ?? 'direct'
+  let clock = 1_000_000
   const activations: AccessMode[] = []
   const events: AccessState[] = []
   const service = new AccessService({
@@ -25,9 +30,16 @@ function setup(opts: { saved?: AccessMode; activate?: ActivateAccess } = {}) {
       if (name === 'accessChanged') events.push(payload as AccessState)
     },
     username: 'alice',
-    runningAsRoot: false
+    runningAsRoot: false,
+    now: () => clock
   })
-  return { service, activations, events, saved: () => saved }
+  return {
+    service,
+    activations,
+    events,
+    saved: () => saved,
+    advance: (ms: number) => (clock += ms)
+  }
 }
 
 describe('AccessService', () => {
@@ -62,6 +74,14 @@ describe('AccessService', () => {
     expect(state.helper.message).toBe('pkexec: authentication was dismissed')
     await new Promise((r) => setTimeout(r, 50))
     expect(t.activations).toEqual(['pkexec'])
+    // not remembered: the next start does not ask for the password again
+    expect(t.saved()).toBe('direct')
+    // asked again at once: refused (no dialog storm); after the pause: tried again
+    await t.service.choose('pkexec')
+    expect(t.activations).toEqual(['pkexec'])
+    t.advance(RETRY_PAUSE_MS)
+    await t.service.choose('pkexec')
+    expect(t.activations).toEqual(['pkexec', 'pkexec'])
   })
 
   it('shares one start between concurrent choices (one password prompt)', async () => {

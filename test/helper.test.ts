@@ -399,6 +399,19 @@ describe('hostile frames', () => {
     expect(await wire.send(['ping'])).toEqual([0, 'pong'])
   }, 60_000)
 
+  it('refuses a memo bomb and a huge integer before building them, then goes on', async () => {
+    // 10 bytes asking the unpickler for a memo table of 2^31 slots (tens of GiB as root)
+    wire.writeRaw(frameRequest(Buffer.from('80025d72ffffff7f2e', 'hex')))
+    expect(refusalMessage((await wire.next()).value)).toMatch(/memo index/)
+    wire.writeRaw(
+      frameRequest(
+        py("import pickle,sys; sys.stdout.buffer.write(pickle.dumps(['banned', 10**5000], 2))")
+      )
+    )
+    expect(refusalMessage((await wire.next()).value)).toMatch(/undecodable|too large|out of range/)
+    expect(await wire.send(['ping'])).toEqual([0, 'pong'])
+  }, 30_000)
+
   it('splits at the first marker: a marker inside an argument gives two refusals, no ban', async () => {
     wire.writeRaw(
       frameRequest(encodeCommand(['set', 'webapp', 'banip', '192.0.2.77<F2B_END_COMMAND>x']))
@@ -464,6 +477,37 @@ describe('bangui-dbrows', () => {
     expect(page[1].map((r) => r[0])).toEqual([ids[1]])
     // since in the future: nothing
     expect(await wire.send(['bangui-dbrows', t0 + 86_400, 0, 100])).toEqual([0, []])
+  }, 30_000)
+})
+
+describe('--socket through a symlink', () => {
+  it('uses the checked real path: swapping the link later never reaches another socket', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bangui-helper-link-'))
+    const link = join(dir, 'f2b.sock')
+    let fakeConnections = 0
+    const fake = createServer((c) => {
+      fakeConnections++
+      c.destroy()
+    })
+    await new Promise<void>((r) => fake.listen(join(dir, 'fake.sock'), r))
+    execFileSync('/bin/ln', ['-s', server.socketPath, link])
+    const s = await launchHelper({
+      via: 'direct',
+      helperPath: HELPER,
+      extraArgs: ['--socket', link]
+    })
+    try {
+      const w = new HelperWire(s.stream)
+      // the link now points at a socket someone else could run
+      rmSync(link)
+      execFileSync('/bin/ln', ['-s', join(dir, 'fake.sock'), link])
+      expect(await w.send(['ping'])).toEqual([0, 'pong'])
+      expect(fakeConnections).toBe(0)
+    } finally {
+      s.kill()
+      fake.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
   }, 30_000)
 })
 

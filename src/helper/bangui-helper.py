@@ -21,6 +21,7 @@ import io
 import ipaddress
 import os
 import pickle
+import pickletools
 import re
 import socket
 import sqlite3
@@ -96,6 +97,24 @@ class PlainUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError('persistent id refused')
 
 
+# Memo indexes of a real request are small and sequential; a huge one makes the unpickler
+# allocate the whole memo table (16 bytes a slot) before anything else is checked.
+MAX_MEMO_INDEX = 2 * MAX_ITEMS + 16
+MEMO_OPS = ('PUT', 'BINPUT', 'LONG_BINPUT', 'GET', 'BINGET', 'LONG_BINGET')
+REFUSED_OPS = ('LONG', 'LONG4', 'INT', 'STRING', 'BINSTRING', 'SHORT_BINSTRING')
+
+
+def scan_request(data):
+    """Walks the opcodes without building anything: bounded memo indexes, no big ints."""
+    for op, arg, _pos in pickletools.genops(data):
+        if op.name in MEMO_OPS and isinstance(arg, int) and arg > MAX_MEMO_INDEX:
+            raise pickle.UnpicklingError('memo index %d' % arg)
+        if op.name in REFUSED_OPS:
+            raise pickle.UnpicklingError('opcode %s' % op.name)
+        if op.name == 'LONG1' and isinstance(arg, int) and abs(arg) >= 2 ** 63:
+            raise pickle.UnpicklingError('integer too large')
+
+
 def plain_loads(data):
     """Decodes `data` with PlainUnpickler; the pickle must end exactly at the end of `data`."""
     bio = io.BytesIO(data)
@@ -108,6 +127,7 @@ def plain_loads(data):
 def decode_request(frame):
     """The request as a checked flat list of str/int/float/bool/None; raises Refused."""
     try:
+        scan_request(frame)
         value = plain_loads(frame)
     except Exception as e:  # any decoding failure, globals included
         raise Refused('undecodable request (%s)' % short(str(e)))
@@ -123,8 +143,11 @@ def decode_request(frame):
         if t is str:
             if len(item) > MAX_STR:
                 raise Refused('argument longer than %d characters' % MAX_STR)
-        elif t is int or t is bool or item is None:
+        elif t is bool or item is None:
             pass
+        elif t is int:
+            if abs(item) >= 2 ** 63:
+                raise Refused('integer out of range')
         elif t is float:
             pass
         else:
@@ -275,6 +298,23 @@ def check_owned(path, kind, euid):
         parent = os.path.dirname(parent)
 
 
+def trusted_socket(path, euid):
+    """The real path of a socket that passes check_owned; ServerError otherwise."""
+    try:
+        return check_owned(path, 'socket', euid)
+    except (OSError, ValueError) as e:
+        raise ServerError('refusing the socket %s: %s' % (path, e))
+
+
+def check_peer(sock, euid):
+    """The process listening on the socket must run as root or as us (SO_PEERCRED)."""
+    creds = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize('3i'))
+    _pid, peer_uid, _gid = struct.unpack('3i', creds)
+    if peer_uid not in (0, euid):
+        sock.close()
+        raise ServerError('the socket is served by uid %d, not by root' % peer_uid)
+
+
 def socket_from_conf(conf_dir, euid):
     """`socket =` of [Definition] in fail2ban.conf, overridden by fail2ban.local; or None."""
     value = None
@@ -310,13 +350,16 @@ class Server(object):
             self.sock = None
 
     def _connect(self):
-        check_owned(self.path, 'socket', self.euid)
+        # Connect to the checked real path, never the name given: a symlink swapped after the
+        # check would otherwise lead to a socket someone else runs.
+        real = trusted_socket(self.path, self.euid)
         delay = 0.005
         for attempt in range(20):
             s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             s.settimeout(SERVER_TIMEOUT_S)
             try:
-                s.connect(self.path)
+                s.connect(real)
+                check_peer(s, self.euid)
                 self.sock = s
                 return
             except (BlockingIOError, InterruptedError) as e:  # EAGAIN: backlog of 1
@@ -547,8 +590,10 @@ class Policy(object):
 
 # ----------------------------------------------------------------------------- local commands
 
-def run_reload(args, sock_path, conf_dir):
-    argv = [FAIL2BAN_CLIENT, '-s', sock_path]
+def run_reload(args, sock_path, conf_dir, euid):
+    # fail2ban-client unpickles the socket's replies as root: check the socket again right
+    # before, and hand over its real path.
+    argv = [FAIL2BAN_CLIENT, '-s', trusted_socket(sock_path, euid)]
     if conf_dir is not None:
         argv += ['-c', conf_dir]
     argv += list(args)
@@ -568,13 +613,13 @@ def run_reload(args, sock_path, conf_dir):
                                % (p.returncode, output))))
 
 
-def configured_jails(sock_path, conf_dir):
+def configured_jails(sock_path, conf_dir, euid):
     """The jails the configuration enables (`fail2ban-client -d`), skipped ones included.
 
     Only jail names leave the helper, never the dump itself: it holds every action's
     parameters, which may include secrets (API keys, mail passwords).
     """
-    argv = [FAIL2BAN_CLIENT, '-s', sock_path]
+    argv = [FAIL2BAN_CLIENT, '-s', trusted_socket(sock_path, euid)]
     if conf_dir is not None:
         argv += ['-c', conf_dir]
     argv.append('-d')
@@ -728,7 +773,7 @@ def main(argv):
         if not os.path.isabs(sock_path):
             raise ValueError('socket path %r is not absolute' % sock_path)
         if opts['socket'] is not None:
-            check_owned(sock_path, 'socket', euid)
+            sock_path = check_owned(sock_path, 'socket', euid)
     except (OSError, ValueError) as e:
         sys.stderr.write('bangui-helper: refusing to start: %s\n' % e)
         return 2
@@ -752,19 +797,24 @@ def main(argv):
         except ServerError as e:
             write_all(frame((1, ConnectionError(str(e)))))
             continue
+        except Exception as e:  # one answer per request, whatever went wrong
+            write_all(frame((1, Exception('helper error: %s' % short(type(e).__name__)))))
+            continue
         if is_write:
             audit(syslog.LOG_NOTICE, uid, 'command %r' % (args,))
         try:
             if kind == 'forward':
                 reply = server.request(args)
             elif kind == 'reload':
-                reply = run_reload(args, sock_path, conf_dir)
+                reply = run_reload(args, sock_path, conf_dir, euid)
             elif kind == 'configured':
-                reply = configured_jails(sock_path, conf_dir)
+                reply = configured_jails(sock_path, conf_dir, euid)
             else:
                 reply = db_rows(server, args[1], args[2], args[3])
         except ServerError as e:
             reply = frame((1, ConnectionError(str(e))))
+        except Exception as e:  # one answer per request, whatever went wrong
+            reply = frame((1, Exception('helper error: %s' % short(type(e).__name__))))
         write_all(reply)
     server.close()
     return 0

@@ -22,8 +22,12 @@ export interface ReloadRunner {
 
 /** fail2ban-client's status when the helper reports a failed run (it exits 255 on errors). */
 const FAILED = 255
-/** A reload of many jails with slow actions takes long; the helper itself gives up at 120 s. */
-const RELOAD_TIMEOUT_MS = 130_000
+/**
+ * A reload of many jails with slow actions takes long. The helper gives fail2ban-client 300 s
+ * (RELOAD_TIMEOUT_S); waiting a little longer here means main never calls a reload failed that
+ * root is still running (a retry would queue a second one behind it).
+ */
+const RELOAD_TIMEOUT_MS = 310_000
 
 /** The reload runner of the privileged helper, over the client that talks to it. */
 export function helperReloadRunner(client: CommandSender): ReloadRunner {

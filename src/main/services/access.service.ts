@@ -31,7 +31,11 @@ export interface AccessServiceOptions {
   checkSudo?: (helperPath: string) => Promise<SudoCheck>
   username?: string
   runningAsRoot?: boolean
+  now?: () => number
 }
+
+/** After a failed start, another is accepted only after this pause. */
+export const RETRY_PAUSE_MS = 3000
 
 export class AccessService {
   readonly #o: AccessServiceOptions
@@ -40,6 +44,7 @@ export class AccessService {
   #version: string | null = null
   #message = ''
   #switching: Promise<AccessState> | null = null
+  #failedAt = 0
 
   constructor(opts: AccessServiceOptions) {
     this.#o = opts
@@ -103,18 +108,24 @@ export class AccessService {
   }
 
   async #doSwitch(mode: AccessMode, remember: boolean): Promise<AccessState> {
+    // A failed start is not retried at once, even when asked (a compromised renderer could
+    // otherwise keep a password dialog on screen).
+    const now = (this.#o.now ?? Date.now)()
+    if (this.#status === 'failed' && now - this.#failedAt < RETRY_PAUSE_MS) return this.state()
     this.#mode = mode
     this.#status = mode === 'direct' ? 'stopped' : 'starting'
     this.#version = null
     this.#message = ''
     this.#emit()
-    if (remember) await this.#o.saveMode(mode)
     try {
       const { helperVersion } = await this.#o.activate(mode)
       this.#version = helperVersion
       this.#status = mode === 'direct' ? 'stopped' : 'running'
+      // Remembered only once it worked: a dismissed password is not asked again at every start.
+      if (remember) await this.#o.saveMode(mode)
     } catch (err) {
       this.#status = 'failed'
+      this.#failedAt = (this.#o.now ?? Date.now)()
       this.#message = err instanceof Error ? err.message : String(err)
     }
     this.#emit()
