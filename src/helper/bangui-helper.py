@@ -302,7 +302,9 @@ def trusted_socket(path, euid):
     """The real path of a socket that passes check_owned; ServerError otherwise."""
     try:
         return check_owned(path, 'socket', euid)
-    except (OSError, ValueError) as e:
+    except OSError as e:  # not there (fail2ban not running): the usual connect failure
+        raise ServerError('cannot connect to %s: %s' % (path, e))
+    except ValueError as e:
         raise ServerError('refusing the socket %s: %s' % (path, e))
 
 
