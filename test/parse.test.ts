@@ -1,5 +1,5 @@
 /**
- * Reply parsers on fixtures captured from a real fail2ban 1.0.2 (../shared/fail2ban-lab).
+ * Reply parsers on fixtures captured from a real fail2ban 1.0.2 (test/fixtures/pickle).
  */
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'

@@ -5,7 +5,7 @@
  * Each server lives in its own temp dir (config, socket, pidfile, sqlite db, logs) and runs as a
  * foreground child (`fail2ban-server -f`) with PATH=/usr/bin:/bin, so its only actions are the
  * `dummy` action (appends `+IP`/`-IP` to a file) or none: no firewall is touched.
- * Facts this relies on are in fail2ban-lab/NOTES.md, sections 2 and 8.
+ * Facts this relies on are in docs/ARCHITECTURE.md ("Facts about fail2ban").
  *
  * No process may outlive the test run, even when a test fails or forgets `stop()`:
  * - live servers are kept in a module registry and SIGKILLed on process 'exit', SIGINT and SIGTERM;
@@ -534,7 +534,7 @@ async function stopProcess(child: ChildProcess, socketPath: string): Promise<voi
       await rawCommand(socketPath, ['stop'], STOP_REPLY_TIMEOUT_MS)
       accepted = true
     } catch (e) {
-      // EAGAIN: the listen backlog is 1 (NOTES.md section 9); anything else: go for signals
+      // EAGAIN: the listen backlog is 1 (docs/ARCHITECTURE.md); anything else: go for signals
       if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') break
       await sleep(20)
     }
