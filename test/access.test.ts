@@ -122,4 +122,19 @@ describe('AccessService', () => {
     expect(s.sudoersLine).toBe('alice ALL=(root) NOPASSWD: /usr/lib/bangui/bangui-helper --stdio')
     expect(s.sudoersCommands.some((c) => c.startsWith('sudo visudo -cf '))).toBe(true)
   })
+
+  it('names the exact arguments the app passes, so the sudoers rule matches them', () => {
+    const s = new AccessService({
+      helperPath: '/usr/lib/bangui/bangui-helper',
+      helperArgs: ['--socket', '/run/f2b/other.sock'],
+      loadMode: () => 'direct',
+      saveMode: async () => undefined,
+      activate: async () => ({ helperVersion: null }),
+      emit: () => undefined,
+      username: 'alice'
+    }).state()
+    expect(s.sudoersLine).toBe(
+      'alice ALL=(root) NOPASSWD: /usr/lib/bangui/bangui-helper --stdio --socket /run/f2b/other.sock'
+    )
+  })
 })

@@ -28,7 +28,12 @@ export interface AccessServiceOptions {
   activate: ActivateAccess
   emit: EventSink
   /** Runs `sudo -n -l HELPER --stdio`; injectable for tests. */
-  checkSudo?: (helperPath: string) => Promise<SudoCheck>
+  checkSudo?: (helperPath: string, args: readonly string[]) => Promise<SudoCheck>
+  /**
+   * The arguments the app passes after `--stdio` (a non-default socket or config dir): a sudoers
+   * rule names the exact command line, so the advice and the check must carry them too.
+   */
+  helperArgs?: readonly string[]
   username?: string
   runningAsRoot?: boolean
   now?: () => number
@@ -59,7 +64,8 @@ export class AccessService {
   state(): AccessState {
     const user = this.#o.username ?? safeUsername()
     const helper = this.#o.helperPath
-    const line = `${sudoersUser(user)} ALL=(root) NOPASSWD: ${helper} --stdio`
+    const command = [helper, '--stdio', ...(this.#o.helperArgs ?? [])].join(' ')
+    const line = `${sudoersUser(user)} ALL=(root) NOPASSWD: ${command}`
     return {
       mode: this.#mode,
       helperPath: helper,
@@ -99,7 +105,7 @@ export class AccessService {
 
   /** "Check again": does sudo let this user start the helper without a password? */
   checkSudo(): Promise<SudoCheck> {
-    return (this.#o.checkSudo ?? runSudoCheck)(this.#o.helperPath)
+    return (this.#o.checkSudo ?? runSudoCheck)(this.#o.helperPath, this.#o.helperArgs ?? [])
   }
 
   #switch(mode: AccessMode, remember: boolean): Promise<AccessState> {
@@ -151,9 +157,9 @@ function safeUsername(): string {
 }
 
 /** `sudo -n -l CMD ARGS` exits 0 only when sudo would run exactly that without a password. */
-function runSudoCheck(helperPath: string): Promise<SudoCheck> {
+function runSudoCheck(helperPath: string, args: readonly string[]): Promise<SudoCheck> {
   return new Promise((resolve) => {
-    const child = spawn('/usr/bin/sudo', ['-n', '-l', helperPath, '--stdio'], {
+    const child = spawn('/usr/bin/sudo', ['-n', '-l', helperPath, '--stdio', ...args], {
       env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' },
       stdio: ['ignore', 'pipe', 'pipe']
     })

@@ -52,7 +52,7 @@ export interface AppServicesOptions {
   /** The privileged helper: its path, and (tests, e2e) how a chosen mode starts it. */
   helper?: {
     path?: string
-    /** After `--stdio`; `--socket` is added when the socket is not the default one. */
+    /** After `--stdio`; `--socket` and `--conf` are added when they are not the defaults. */
     extraArgs?: readonly string[]
     /** Tests run as root and start the helper directly instead of through pkexec or sudo. */
     via?: (mode: Exclude<AccessMode, 'direct'>) => HelperVia
@@ -139,8 +139,15 @@ export function createAppServices(opts: AppServicesOptions = {}): AppServices {
     logger
   })
   const helperPath = opts.helper?.path ?? INSTALLED_HELPER_PATH
+  // What the helper needs beyond its defaults; sudoers rules must name exactly these.
+  const helperArgs = [
+    ...(socketPath !== DEFAULT_SETTINGS.socketPath ? ['--socket', socketPath] : []),
+    ...(opts.confDir ? ['--conf', opts.confDir] : []),
+    ...(opts.helper?.extraArgs ?? [])
+  ]
   const access: AccessService = new AccessService({
     helperPath,
+    helperArgs,
     loadMode: () => settings.current.access,
     saveMode: async (mode) => void (await settings.setAccess(mode)),
     emit: events.emit,
@@ -152,10 +159,7 @@ export function createAppServices(opts: AppServicesOptions = {}): AppServices {
         const h = await startHelperClient({
           via: opts.helper?.via?.(mode) ?? mode,
           helperPath,
-          extraArgs: [
-            ...(socketPath !== DEFAULT_SETTINGS.socketPath ? ['--socket', socketPath] : []),
-            ...(opts.helper?.extraArgs ?? [])
-          ],
+          extraArgs: helperArgs,
           logger,
           ...timeout,
           onExit: (reason) => {
