@@ -12,6 +12,7 @@ import { Duplex } from 'node:stream'
 import { decodeReply, isTruncationError } from '../fail2ban/pickle.ts'
 import { ReplyReader } from '../fail2ban/framing.ts'
 import { HelperLaunchError, sudoersLine } from './errors.ts'
+import { helloVersion } from './hello.ts'
 
 export { HelperLaunchError, sudoersLine } from './errors.ts'
 export type { HelperErrorCode } from './errors.ts'
@@ -25,7 +26,6 @@ export const INSTALLED_HELPER = '/usr/lib/bangui/bangui-helper'
 const PKEXEC_DISMISSED = 126
 const PKEXEC_NOT_AUTHORIZED = 127
 
-const HELLO_NAME = 'bangui-helper'
 const MAX_HELLO_BYTES = 4096
 const STDERR_TAIL_BYTES = 4096
 /** A password dialog may stay open a while. */
@@ -194,19 +194,10 @@ function readHello(
 }
 
 function checkHello(value: unknown): string {
-  if (
-    Array.isArray(value) &&
-    value.length === 2 &&
-    value[0] === 0 &&
-    Array.isArray(value[1]) &&
-    value[1].length === 2 &&
-    value[1][0] === HELLO_NAME &&
-    typeof value[1][1] === 'string' &&
-    /^[0-9][0-9A-Za-z.+-]{0,31}$/.test(value[1][1])
-  ) {
-    return value[1][1]
-  }
-  throw new HelperLaunchError('BAD_HELLO', 'the helper did not greet as bangui-helper')
+  const version = helloVersion(value)
+  if (version === undefined)
+    throw new HelperLaunchError('BAD_HELLO', 'the helper did not greet as bangui-helper')
+  return version
 }
 
 /** The error for a process that ended before its hello. */

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { Duplex } from 'node:stream'
 import { END_MARKER_BYTES } from '../fail2ban/framing.ts'
 import type { HelperExit, HelperSession } from '../helper/launcher.ts'
+import { helloVersion } from '../helper/hello.ts'
 import { decodeReply, isTruncationError } from '../fail2ban/pickle.ts'
 import { classifyExit, lastLines, SshError } from './failures.ts'
 import { effectiveOptions } from './host-keys.ts'
@@ -203,17 +204,6 @@ export function launchRemoteHelper(
     stdout.on('data', onData)
     child.once('close', onEarlyExit)
   })
-}
-
-/** `(0, ['bangui-helper', version])` → version. */
-function helloVersion(v: unknown): string | undefined {
-  if (!Array.isArray(v) || v.length !== 2 || v[0] !== 0) return undefined
-  const body: unknown = v[1]
-  if (!Array.isArray(body) || body.length !== 2 || body[0] !== 'bangui-helper') return undefined
-  const version: unknown = body[1]
-  return typeof version === 'string' && /^[0-9A-Za-z.+_-]{1,32}$/.test(version)
-    ? version
-    : undefined
 }
 
 function userOf(target: string): string {
