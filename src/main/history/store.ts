@@ -4,7 +4,7 @@
  * write cut short is rolled back on the next open. Writes are batched in transactions.
  * Never imports electron: main, tests and the bench use it alike.
  */
-import { DatabaseSync, type StatementSync } from 'node:sqlite'
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite'
 import type { HistoryEvent, HistoryKind, HistorySource } from '../../shared/history.ts'
 import { migrate } from './schema.ts'
 
@@ -133,18 +133,7 @@ export class HistoryStore {
             continue
           }
         }
-        this.#insert.run(
-          e.server,
-          e.jail,
-          e.ip,
-          time,
-          e.bantime ?? null,
-          e.bancount ?? null,
-          e.kind,
-          e.source,
-          e.failures ?? null,
-          e.matches && e.matches.length > 0 ? JSON.stringify(e.matches) : null
-        )
+        this.#insert.run(...eventRow(e, time))
       }
       for (const h of hours.values()) this.#addHour.run(h.server, h.jail, h.hour, h.n)
       for (const d of days.values()) this.#addDay.run(d.server, d.jail, d.day, d.n)
@@ -175,18 +164,7 @@ export class HistoryStore {
     try {
       for (const i of indexes) this.db.exec(`DROP INDEX ${i.name}`)
       for (const e of events) {
-        ins.run(
-          e.server,
-          e.jail,
-          e.ip,
-          Math.floor(e.time),
-          e.bantime ?? null,
-          e.bancount ?? null,
-          e.kind,
-          e.source,
-          e.failures ?? null,
-          e.matches && e.matches.length > 0 ? JSON.stringify(e.matches) : null
-        )
+        ins.run(...eventRow(e, Math.floor(e.time)))
       }
       for (const i of indexes) this.db.exec(i.sql)
       this.db.exec('COMMIT')
@@ -288,4 +266,20 @@ export function rowToEvent(r: Record<string, unknown>): HistoryEvent {
     failures: r.failures === null ? null : Number(r.failures),
     matches: typeof r.matches === 'string' ? (JSON.parse(r.matches) as string[]) : []
   }
+}
+
+/** One event as the values of `INSERT INTO events (server, jail, ip, time, …, matches)`. */
+function eventRow(e: NewEvent, time: number): SQLInputValue[] {
+  return [
+    e.server,
+    e.jail,
+    e.ip,
+    time,
+    e.bantime ?? null,
+    e.bancount ?? null,
+    e.kind,
+    e.source,
+    e.failures ?? null,
+    e.matches && e.matches.length > 0 ? JSON.stringify(e.matches) : null
+  ]
 }
