@@ -15,6 +15,7 @@ import { join, resolve } from 'node:path'
 import { GeoIp } from '../src/main/history/geoip.ts'
 import { bansByJail, offenders, timeline } from '../src/main/history/queries.ts'
 import { HistoryStore, type NewEvent } from '../src/main/history/store.ts'
+import { mulberry32, SYNTHETIC_JAILS } from '../test/support/synthetic.ts'
 
 const smoke = process.argv.includes('--smoke')
 const roundsArg = process.argv.indexOf('--rounds')
@@ -26,28 +27,10 @@ const DAY = 86_400
 const STEP = Math.floor((359 * DAY) / N.big) // N.big events over ~a year
 const T0 = 1_700_000_000
 const NOW = T0 + N.big * STEP
-const JAILS = [
-  'sshd',
-  'nginx-http-auth',
-  'postfix',
-  'dovecot',
-  'recidive',
-  'webapp',
-  'bulk',
-  'apache-auth'
-]
+const JAILS = SYNTHETIC_JAILS
 
 const dir = mkdtempSync(join(os.tmpdir(), 'bangui-bench-history-'))
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }))
-
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** Events like a busy server's: 50k IPs, a few coming back very often, 90% bans. */
 function synth(n: number, seed: number, step: number, t0: number): NewEvent[] {

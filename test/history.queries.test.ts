@@ -14,6 +14,7 @@ import {
   type Window
 } from '../src/main/history/queries.ts'
 import { HistoryStore } from '../src/main/history/store.ts'
+import { mulberry32, SYNTHETIC_JAILS } from './support/synthetic.ts'
 
 interface Ev {
   server: string
@@ -23,29 +24,11 @@ interface Ev {
   kind: 'ban' | 'unban'
 }
 
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 const N = 1_000_000
 const T0 = 1_700_000_000
 const STEP = 31 // one event every 31 s: ~359 days
 const NOW = T0 + N * STEP
-const JAILS = [
-  'sshd',
-  'nginx-http-auth',
-  'postfix',
-  'dovecot',
-  'recidive',
-  'webapp',
-  'bulk',
-  'apache-auth'
-]
+const JAILS = SYNTHETIC_JAILS
 const SERVERS = ['alpha', 'beta']
 const DAY = 86_400
 
