@@ -33,6 +33,19 @@ export const invokeNames = [
   'historyIp',
   'historyEvents',
   'historyImport',
+  // servers and the fleet
+  'listServers',
+  'selectServer',
+  'saveServer',
+  'removeServer',
+  'testServer',
+  'retryServer',
+  'acceptHostKey',
+  'fleetOverview',
+  'fleetBans',
+  'fleetFind',
+  'fleetBan',
+  'fleetUnban',
   'getAppInfo'
 ] as const
 
@@ -44,7 +57,9 @@ export const eventNames = [
   'jailSettingsChanged',
   'settingsChanged',
   'auditAppended',
-  'accessChanged'
+  'accessChanged',
+  'serversChanged',
+  'fleetProgress'
 ] as const
 
 export type InvokeName = (typeof invokeNames)[number]

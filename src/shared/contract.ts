@@ -34,6 +34,16 @@ import {
 import { settingsPatchSchema, type SettingsState } from './settings.ts'
 import { ACCESS_MODES, type AccessState, type SudoCheck } from './access.ts'
 import type { BanColumns } from './ban-columns.ts'
+import { parseServerProfile, SshProfileError } from './server-profile.ts'
+import type {
+  FleetBanColumns,
+  FleetFindResult,
+  FleetOverview,
+  PerServer,
+  FleetProgress,
+  ServersState,
+  ServerTest
+} from './servers.ts'
 
 /** Error codes the UI can act on. */
 export type ErrorCode =
@@ -150,6 +160,81 @@ const historyContract = {
   historyImport: channel<ImportReport | null>()(noArgs)
 }
 
+// ---- servers (this machine and SSH profiles) and fleet-wide actions ----
+
+const serverIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  // eslint-disable-next-line no-control-regex
+  .refine(
+    (v) => !/[\u0000-\u001f\u007f-\u009f]/.test(v),
+    'the server id contains a control character'
+  )
+/** A profile from the renderer: the same grammar as the settings file's (server-profile.ts). */
+const serverProfileSchema = z.unknown().transform((v, ctx) => {
+  try {
+    return parseServerProfile(v)
+  } catch (err) {
+    ctx.addIssue({
+      code: 'custom',
+      message: err instanceof SshProfileError ? err.message : 'not a server profile'
+    })
+    return z.NEVER
+  }
+})
+const operationIdSchema = z.string().regex(/^[A-Za-z0-9-]{1,64}$/)
+const serverListSchema = z.array(serverIdSchema).min(1, 'no server chosen').max(51)
+
+const serversContract = {
+  /** Every server with its state and counts, and which one the jail views act on. */
+  listServers: channel<ServersState>()(noArgs),
+  /** Act on this server from now on (jail list, bans, reload, settings). Errors: invalid-argument. */
+  selectServer: channel<ServersState>()(z.strictObject({ id: serverIdSchema })),
+  /**
+   * Add a profile (`previous` null) or replace the one named `previous`, save it and connect.
+   * Errors: invalid-argument (grammar, a name in use or reserved, too many servers).
+   */
+  saveServer: channel<ServersState>()(
+    z.strictObject({ previous: serverIdSchema.nullable(), profile: serverProfileSchema })
+  ),
+  /** Disconnect and forget a profile (not this machine). */
+  removeServer: channel<ServersState>()(z.strictObject({ id: serverIdSchema })),
+  /** Connect once with a profile (saved or not), list its jails, disconnect (never fails). */
+  testServer: channel<ServerTest>()(z.strictObject({ profile: serverProfileSchema })),
+  /** Reconnect a server now (after fixing sudo, starting fail2ban, …). */
+  retryServer: channel<ServersState>()(z.strictObject({ id: serverIdSchema })),
+  /**
+   * Record the host key main fetched under `token` in known_hosts and reconnect. The key itself
+   * never comes from the renderer. Errors: invalid-argument (unknown or used token).
+   */
+  acceptHostKey: channel<ServersState>()(
+    z.strictObject({ token: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/) })
+  ),
+  /** Jails grouped by server, with fleet totals. */
+  fleetOverview: channel<FleetOverview>()(noArgs),
+  /** Every current ban on every connected server, merged, with a server column. */
+  fleetBans: channel<FleetBanColumns>()(noArgs),
+  /** Which servers and jails ban an IP (or a network containing it). */
+  fleetFind: channel<FleetFindResult>()(z.strictObject({ ip: ipSchema })),
+  /**
+   * Ban IPs in the jail of that name on each chosen server, all servers at once, with one
+   * `fleetProgress` event per server. Per server: how many were newly banned, or why not.
+   */
+  fleetBan: channel<PerServer<number>[]>()(
+    z.strictObject({
+      servers: serverListSchema,
+      jail: jailNameSchema,
+      ips: ipListSchema,
+      operationId: operationIdSchema
+    })
+  ),
+  /** Unban IPs in every jail of each chosen server. Per server: how many bans were removed. */
+  fleetUnban: channel<PerServer<number>[]>()(
+    z.strictObject({ servers: serverListSchema, ips: ipListSchema, operationId: operationIdSchema })
+  )
+}
+
 export const invokeContract = {
   /** Server version, socket path and DB settings. Errors: not-connected, timeout. */
   getServerInfo: channel<ServerInfo>()(noArgs),
@@ -196,7 +281,7 @@ export const invokeContract = {
     z.strictObject({
       jail: jailNameSchema,
       ips: ipListSchema,
-      operationId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/)
+      operationId: operationIdSchema
     })
   ),
   /** Cancel a running ban operation after its current chunk. */
@@ -273,6 +358,7 @@ export const invokeContract = {
   /** Whether `sudo -n` would start the helper without a password ("Check again"). */
   checkSudo: channel<SudoCheck>()(noArgs),
   ...historyContract,
+  ...serversContract,
   /** The app's, Electron's, Chromium's and Node's versions (About box; never fails). */
   getAppInfo: channel<AppInfo>()(noArgs)
 }
@@ -310,6 +396,10 @@ export interface EventContract extends Record<EventName, unknown> {
   auditAppended: AuditEntry
   /** The access mode or the helper's state changed. */
   accessChanged: AccessState
+  /** A server's state or counts changed, or another server became the active one. */
+  serversChanged: ServersState
+  /** One server finished its part of a fleet-wide ban or unban. */
+  fleetProgress: FleetProgress
 }
 export {
   channelOf,
