@@ -484,7 +484,49 @@ const HOSTILE: Record<string, unknown[]> = {
   historyTimeline: [{ server: null, since: 'yesterday', until: 10 }, { since: 0, until: 10 }, 'x'],
   historyIp: [{ ip: '0.0.0.0/0' }, { ip: '198.51.100.7<F2B_END_COMMAND>' }, { ip: 5 }, 'x'],
   historyEvents: [{ server: null, since: 0, until: 10, limit: 1e9 }, { server: null }, 'x'],
-  historyImport: NOT_AN_OBJECT
+  historyImport: NOT_AN_OBJECT,
+  // servers: every profile field reaches the ssh command line, so each is refused before any
+  // process starts; ids and tokens are checked, and fleet writes take the same IP grammar
+  listServers: NOT_AN_OBJECT,
+  selectServer: [{ id: 'nope' }, { id: '' }, { id: 'a\u0000b' }, { id: 5 }, ...NOT_AN_OBJECT],
+  saveServer: [
+    { previous: null, profile: { name: 'x', target: '-oProxyCommand=touch /tmp/pwn' } },
+    { previous: null, profile: { name: 'x', target: 'root@host -oProxyCommand=id' } },
+    { previous: null, profile: { name: 'x', target: 'h%n' } },
+    { previous: null, profile: { name: 'x', target: 'h', sshConfig: 'relative/config' } },
+    { previous: null, profile: { name: 'x', target: 'h', identityFile: '/a/../etc/shadow' } },
+    { previous: null, profile: { name: 'x', target: 'h', remoteSocket: '/run/x;reboot' } },
+    { previous: null, profile: { name: 'x', target: 'h', become: 'su' } },
+    { previous: null, profile: { name: 'x', target: 'h', evil: 1 } },
+    { previous: null, profile: { name: 'local', target: 'h' } },
+    { previous: 'nope', profile: { name: 'x', target: 'h' } },
+    { previous: null, profile: { name: 'a\nb', target: 'h' } },
+    ...NOT_AN_OBJECT
+  ],
+  removeServer: [{ id: 'local' }, { id: 'nope' }, ...NOT_AN_OBJECT],
+  testServer: [{ profile: { name: 'x', target: '-oProxyCommand=id' } }, ...NOT_AN_OBJECT],
+  retryServer: [{ id: 'nope' }, ...NOT_AN_OBJECT],
+  acceptHostKey: [
+    { token: 'A'.repeat(24) },
+    { token: 'short' },
+    { token: 'x'.repeat(24), key: 'ssh-ed25519 AAAA' },
+    ...NOT_AN_OBJECT
+  ],
+  fleetOverview: NOT_AN_OBJECT,
+  fleetBans: NOT_AN_OBJECT,
+  fleetFind: [{ ip: '0.0.0.0/0' }, { ip: 'example.com' }, ...NOT_AN_OBJECT],
+  fleetBan: [
+    ...BAD_IPS.map((ip) => ({ servers: ['local'], jail: 'sshd', ips: [ip], operationId: 'op1' })),
+    ...jailsOf((jail) => ({ servers: ['local'], jail, ips: ['192.0.2.1'], operationId: 'op2' })),
+    { servers: [], jail: 'sshd', ips: ['192.0.2.1'], operationId: 'op3' },
+    { servers: ['local'], jail: 'sshd', ips: ['192.0.2.1'], operationId: 'a b' },
+    ...NOT_AN_OBJECT
+  ],
+  fleetUnban: [
+    ...BAD_IPS.map((ip) => ({ servers: ['local'], ips: [ip], operationId: 'op4' })),
+    { servers: ['local'], ips: [], operationId: 'op5' },
+    ...NOT_AN_OBJECT
+  ]
 }
 
 /** Everything an attack could change, read with a separate client (values, not the app's view). */
@@ -572,7 +614,11 @@ describe('every IPC channel with hostile input, against a real fail2ban-server',
         const refused =
           !res.ok ||
           // a reload that ran fail2ban-client and failed reports it in its value
-          (channel === 'reload' && (res.value as { ok: boolean }).ok === false)
+          (channel === 'reload' && (res.value as { ok: boolean }).ok === false) ||
+          // a fleet action refuses per server, in its answer
+          (channel.startsWith('fleet') &&
+            Array.isArray(res.value) &&
+            (res.value as { ok: boolean }[]).every((r) => !r.ok))
         if (!refused) accepted.push(`${channel} ${JSON.stringify(req)?.slice(0, 120)}`)
         if (!res.ok) expect(res.error.message, channel).not.toMatch(/^fail2ban sent a reply/)
       }

@@ -161,6 +161,11 @@ export type AuditAction =
   | 'changeIgnoreIp'
   | 'settingsChanged'
   | 'chooseAccess'
+  | 'fleetBan'
+  | 'fleetUnban'
+  | 'saveServer'
+  | 'removeServer'
+  | 'acceptHostKey'
   /** A request BanGUI refused before anything was sent (bad input, unknown jail, …). */
   | 'refused'
 
@@ -175,6 +180,8 @@ export interface AuditEntry {
   /** When the action started, ISO 8601 (UTC). */
   time: string
   action: AuditAction
+  /** The SSH server acted on; absent for this machine (and for app-wide actions). */
+  server?: string
   /** The jail acted on; null for every jail, or for actions without one (settings). */
   target: string | null
   /** The request, IP lists shortened to an {@link AuditIpList}. */

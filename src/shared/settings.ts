@@ -6,6 +6,7 @@
 import { z } from 'zod'
 import { ACCESS_MODES } from './access.ts'
 import { checkJailName } from './validation.ts'
+import { parseServerProfile, SshProfileError } from './server-profile.ts'
 
 /** The version main writes; files of older versions are migrated on load. */
 export const SETTINGS_VERSION = 2
@@ -75,6 +76,39 @@ const historySettingsShape = {
     .optional()
 }
 
+/** The id of this machine's server: no SSH profile may take it (compared case-insensitively). */
+export const RESERVED_SERVER_NAME = 'local'
+export const MAX_SERVER_PROFILES = 50
+
+/** One SSH profile: the same grammar the IPC contract checks (server-profile.ts). */
+const serverProfileSetting = z.unknown().transform((v, ctx) => {
+  try {
+    return parseServerProfile(v)
+  } catch (err) {
+    ctx.addIssue({
+      code: 'custom',
+      message: err instanceof SshProfileError ? err.message : 'not a server profile'
+    })
+    return z.NEVER
+  }
+})
+
+/** The admin's SSH servers: unique names, none called "local". */
+export const serverProfilesSchema = z
+  .array(serverProfileSetting)
+  .max(MAX_SERVER_PROFILES)
+  .superRefine((list, ctx) => {
+    const seen = new Set<string>()
+    for (const p of list) {
+      const key = p.name.toLowerCase()
+      if (key === RESERVED_SERVER_NAME)
+        ctx.addIssue({ code: 'custom', message: `"${p.name}" is reserved for this machine` })
+      if (seen.has(key))
+        ctx.addIssue({ code: 'custom', message: `two servers are named "${p.name}"` })
+      seen.add(key)
+    }
+  })
+
 export const settingsSchema = z.object({
   socketPath: socketPathSchema,
   /** How often the monitor polls jail counts. */
@@ -89,6 +123,8 @@ export const settingsSchema = z.object({
    * through the access screen's own channel, never by a settings patch.
    */
   access: z.enum(ACCESS_MODES),
+  /** SSH servers. Changed only through the servers channels, never by a settings patch. */
+  servers: serverProfilesSchema.optional(),
   ...historySettingsShape
 })
 

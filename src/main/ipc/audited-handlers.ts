@@ -10,6 +10,8 @@ import { Fail2BanArgumentError, silentLogger, type Logger } from '../fail2ban/in
 import { auditIpList, type AuditSink } from '../services/audit.service.ts'
 import { toAppError } from './errors.ts'
 import { HISTORY_CHANNELS } from './history-handlers.ts'
+import { FLEET_READ_CHANNELS } from './fleet-handlers.ts'
+import type { PerServer } from '../../shared/servers.ts'
 import type { Handlers } from './handlers.ts'
 
 interface AuditRule<K extends InvokeName> {
@@ -92,12 +94,52 @@ const RULES = {
     params: (r) => ({ mode: r.mode }),
     summary: (res) => ({ helper: res.helper.status, message: res.helper.message || undefined })
   } satisfies AuditRule<'chooseAccess'>,
+  fleetBan: {
+    action: 'fleetBan',
+    target: (r) => r.jail,
+    params: (r) => ({
+      servers: r.servers,
+      ips: auditIpList(r.ips),
+      operationId: r.operationId
+    }),
+    summary: perServerSummary
+  } satisfies AuditRule<'fleetBan'>,
+  fleetUnban: {
+    action: 'fleetUnban',
+    target: () => null,
+    params: (r) => ({ servers: r.servers, ips: auditIpList(r.ips), operationId: r.operationId }),
+    summary: perServerSummary
+  } satisfies AuditRule<'fleetUnban'>,
+  saveServer: {
+    action: 'saveServer',
+    target: () => null,
+    params: (r) => ({ previous: r.previous, profile: r.profile }),
+    summary: () => undefined
+  } satisfies AuditRule<'saveServer'>,
+  removeServer: {
+    action: 'removeServer',
+    target: () => null,
+    params: (r) => ({ server: r.id }),
+    summary: () => undefined
+  } satisfies AuditRule<'removeServer'>,
+  acceptHostKey: {
+    action: 'acceptHostKey',
+    target: () => null,
+    params: () => ({}),
+    // which server and key: the fleet logs it; the summary names the server
+    summary: (res) => ({ active: res.active })
+  } satisfies AuditRule<'acceptHostKey'>,
   updateSettings: {
     action: 'settingsChanged',
     target: () => null,
     params: (r) => ({ ...r }),
     summary: (res) => ({ restartRequired: res.restartRequired, warnings: res.warnings.length })
   } satisfies AuditRule<'updateSettings'>
+}
+
+/** Per server: the count, or that it failed (the message is in the UI and the log). */
+function perServerSummary(res: PerServer<number>[]): unknown {
+  return Object.fromEntries(res.map((r) => [r.server, r.ok ? r.value : 'failed']))
 }
 
 export type AuditedChannel = keyof typeof RULES
@@ -119,13 +161,30 @@ export const UNAUDITED_CHANNELS = [
   'checkSudo',
   // the ban history reads BanGUI's own store (historyImport only copies fail2ban's rows in)
   ...HISTORY_CHANNELS,
+  // the fleet's reads, the switch of the active server, and a one-off connection test
+  ...FLEET_READ_CHANNELS,
   'getAppInfo'
 ] as const satisfies readonly Exclude<InvokeName, AuditedChannel>[]
+
+/** The channels that act on the active server (the others are app-wide or name their servers). */
+const SERVER_SCOPED: ReadonlySet<string> = new Set([
+  'banIps',
+  'cancelBan',
+  'unbanIps',
+  'unbanAll',
+  'reload',
+  'startJail',
+  'stopJail',
+  'setJailValue',
+  'changeIgnoreIp'
+])
 
 export interface AuditedHandlersOptions {
   now?: () => Date
   /** Where a failure to write the log is reported (it never fails the action itself). */
   logger?: Logger
+  /** The SSH server the jail channels act on now; null for this machine. */
+  server?: () => string | null
 }
 
 /**
@@ -147,9 +206,11 @@ export function auditedHandlers(
     const handler = handlers[name] as (req: unknown) => Promise<unknown>
     out[name] = async (req: never) => {
       const started = now()
+      const server = SERVER_SCOPED.has(name) ? (opts.server?.() ?? null) : null
       const base = {
         time: started.toISOString(),
         action: rule.action,
+        ...(server !== null ? { server } : {}),
         target: rule.target(req),
         params: rule.params(req)
       }

@@ -7,6 +7,7 @@ import type { InvokeName, ParsedRequestOf, ResponseOf } from '../../shared/contr
 import { appInfo } from '../services/app-info.ts'
 import type { AppServices } from '../services/app-services.ts'
 import { historyHandlers } from './history-handlers.ts'
+import { fleetHandlers } from './fleet-handlers.ts'
 
 export type Handlers = { [K in InvokeName]: (req: ParsedRequestOf<K>) => Promise<ResponseOf<K>> }
 
@@ -37,6 +38,7 @@ export function createHandlers(s: AppServices): Handlers {
     chooseAccess: ({ mode }) => s.access.choose(mode),
     checkSudo: () => s.access.checkSudo(),
     getAppInfo: async () => appInfo(),
-    ...historyHandlers(s)
+    ...historyHandlers(s),
+    ...fleetHandlers(s)
   }
 }

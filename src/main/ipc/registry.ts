@@ -30,7 +30,8 @@ export function createDispatch(
   services: AppServices,
   logger?: Logger,
   handlers: Handlers = auditedHandlers(createHandlers(services), services.audit, {
-    ...(logger ? { logger } : {})
+    ...(logger ? { logger } : {}),
+    server: () => (services.fleet.active.remote ? services.fleet.active.id : null)
   })
 ): Dispatch {
   return async (name, request) => {

@@ -6,12 +6,17 @@ import { dirname, join } from 'node:path'
 import { DEFAULT_SETTINGS } from '../../shared/settings.ts'
 import {
   Fail2BanClient,
-  Fail2BanCommands,
-  Reloader,
   silentLogger,
   type Connector,
-  type Logger
+  type Fail2BanCommands,
+  type Logger,
+  type Reloader
 } from '../fail2ban/index.ts'
+import type { AuditEntry } from '../../shared/model.ts'
+import { LOCAL_SERVER_ID } from '../../shared/servers.ts'
+import { FleetService } from '../fleet/fleet.service.ts'
+import { createServerServices, type ServerServices } from '../fleet/server-services.ts'
+import type { ReconnectPolicy } from '../ssh/reconnect.ts'
 import { INSTALLED_HELPER_PATH, type AccessMode } from '../../shared/access.ts'
 import type { HelperVia } from '../helper/launcher.ts'
 import { AccessService } from './access.service.ts'
@@ -22,11 +27,11 @@ import { historySink } from '../history/history-sink.ts'
 import { AuditService } from './audit.service.ts'
 import { ClientLink } from './client-link.ts'
 import { startHelperClient } from './helper-client.ts'
-import { BanService } from './ban.service.ts'
-import { ConnectionService } from './connection.service.ts'
-import { EventHub } from './events.ts'
-import { JailService } from './jails.service.ts'
-import { MonitorService } from './monitor.service.ts'
+import type { BanService } from './ban.service.ts'
+import type { ConnectionService } from './connection.service.ts'
+import { EventHub, type EventSink } from './events.ts'
+import type { JailService } from './jails.service.ts'
+import type { MonitorService } from './monitor.service.ts'
 import { SettingsService } from './settings.service.ts'
 
 export interface AppServicesOptions {
@@ -59,24 +64,33 @@ export interface AppServicesOptions {
   }
   /** The ban history's SQLite file; next to the settings file, or in memory without one. */
   historyFile?: string
+  /** SSH servers: the helper's source to push, and (tests) the ssh binary and back-off. */
+  ssh?: { helperSource?: Buffer; sshBin?: string; policy?: ReconnectPolicy }
 }
 
 export interface AppServices {
+  /** This machine's socket path. */
   socketPath: string
-  /** The client in use now (direct or through the helper; the admin may switch). */
+  /** The active server's client (this machine: direct or through the helper). */
   readonly client: Fail2BanClient
-  commands: Fail2BanCommands
+  /** The active server's services: the jail views, bans and reload act on it. */
+  readonly commands: Fail2BanCommands
+  /** The window's hub: the active server's events and the app's own. */
   events: EventHub
-  connection: ConnectionService
-  monitor: MonitorService
-  bans: BanService
-  jails: JailService
-  reloader: Reloader
+  readonly connection: ConnectionService
+  readonly monitor: MonitorService
+  readonly bans: BanService
+  readonly jails: JailService
+  readonly reloader: Reloader
+  /** This machine's services, whichever server is active. */
+  local: ServerServices
+  /** Every server; which one is active. */
+  fleet: FleetService
   settings: SettingsService
   audit: AuditService
   access: AccessService
   history: HistoryService
-  /** Starts the remembered access mode, the connection check and the monitor. */
+  /** Starts the remembered access mode, this machine's services, the history and the fleet. */
   start(): Promise<void>
   dispose(): Promise<void>
 }
@@ -86,6 +100,7 @@ export function createAppServices(opts: AppServicesOptions = {}): AppServices {
   const settings = opts.settings ?? SettingsService.inMemory(opts.socketPath)
   const socketPath = opts.socketPath ?? settings.effectiveSocketPath
   const timeout = opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}
+  const pollIntervalMs = (): number => opts.pollIntervalMs ?? settings.current.pollIntervalMs
   const directClient = (): Fail2BanClient =>
     new Fail2BanClient({
       socketPath,
@@ -94,45 +109,22 @@ export function createAppServices(opts: AppServicesOptions = {}): AppServices {
       ...(opts.directConnector ? { connector: opts.directConnector } : {})
     })
   const link = new ClientLink(directClient())
-  const commands = new Fail2BanCommands(link)
-  const events = new EventHub()
-  const connection = new ConnectionService({
-    socketPath,
-    // An uncached ping: a cached answer (version) would report "connected" with the server down.
-    probe: () => probePing(link.current),
-    emit: events.emit,
-    ...(opts.reconnectBackoffMs ? { backoffMs: opts.reconnectBackoffMs } : {}),
-    onConnected: () => {
-      // The server may be another one now: fetch its version afresh.
-      commands.resetVersion()
-      commands.version().then(
-        (version) => logger.info('connected to fail2ban', { socketPath, version }),
-        (err: unknown) => connection.reportError(err)
-      )
-    }
-  })
-  const monitor = new MonitorService({
-    commands,
-    connection,
-    emit: events.emit,
-    intervalMs: opts.pollIntervalMs ?? settings.current.pollIntervalMs
-  })
-  const reloader = new Reloader({
-    socketPath,
+  let helperRunner: ReloadRunner | null = null
+  const local = createServerServices({
+    id: LOCAL_SERVER_ID,
+    where: socketPath,
+    link,
     ...(opts.confDir ? { confDir: opts.confDir } : {}),
-    runningJails: () => commands.jailNames(),
     // Through the helper, the helper runs fail2ban-client as root; directly, this process does.
     // It asks the helper client itself, never the link: while a switch is under way the link may
     // still be the direct socket, which must never receive a `reload`.
-    runner: () => helperRunner
+    reloadRunner: () => helperRunner,
+    pollIntervalMs: pollIntervalMs(),
+    ...(opts.reconnectBackoffMs ? { reconnectBackoffMs: opts.reconnectBackoffMs } : {}),
+    logger
   })
-  let helperRunner: ReloadRunner | null = null
-  const bans = new BanService({
-    commands,
-    emit: events.emit,
-    afterChange: () => monitor.refresh()
-  })
-  const jails = new JailService({ commands, reloader, monitor, socketPath })
+  const { connection } = local
+  const events = new EventHub()
   const audit = new AuditService({
     file: opts.auditFile ?? null,
     onAppend: (entry) => events.emit('auditAppended', entry),
@@ -179,60 +171,99 @@ export function createAppServices(opts: AppServicesOptions = {}): AppServices {
     if (name === 'accessChanged' && access.state().helper.status !== 'starting')
       void connection.check()
   })
+  const fleet = new FleetService({
+    local,
+    events,
+    settings,
+    launch: {
+      ...(opts.ssh?.helperSource ? { helperSource: opts.ssh.helperSource } : {}),
+      ...(opts.ssh?.sshBin ? { sshBin: opts.ssh.sshBin } : {})
+    },
+    pollIntervalMs,
+    ...timeout,
+    ...(opts.reconnectBackoffMs ? { reconnectBackoffMs: opts.reconnectBackoffMs } : {}),
+    ...(opts.ssh?.policy ? { policy: opts.ssh.policy } : {}),
+    logger
+  })
   const history = new HistoryService({
     file:
       opts.historyFile ??
       (settings.file ? join(dirname(settings.file), 'history.sqlite') : ':memory:'),
-    server: 'local',
-    dbInfo: () => commands.dbSettings(),
+    server: LOCAL_SERVER_ID,
+    dbInfo: () => local.commands.dbSettings(),
     // Where fail2ban's database is not readable here (the app is not root), the helper reads it.
     helperSource: helperSource((tokens) => link.send(tokens)),
     retentionDays: () => settings.current.historyRetentionDays ?? 365,
     geoipPath: () => settings.current.geoipDatabasePath ?? null,
     logger
   })
-  // the monitor's ban diff and this app's own bans/unbans go to the history
-  const unsubscribeHistory = events.subscribe(historySink(history, 'local', logger))
+  // Every server's ban diff, and this app's own bans/unbans, go to the history under its id.
+  const toHistory = new Map<string, EventSink>()
+  const unsubscribeHistory = fleet.onServerEvent((server, name, payload) => {
+    let sink = toHistory.get(server)
+    if (!sink) toHistory.set(server, (sink = historySink(history, server, logger)))
+    sink(name, payload)
+  })
+  const unsubscribeAudit = events.subscribe((name, payload) => {
+    if (name !== 'auditAppended') return
+    const entry = payload as AuditEntry
+    const server = entry.server ?? LOCAL_SERVER_ID
+    let sink = toHistory.get(server)
+    if (!sink) toHistory.set(server, (sink = historySink(history, server, logger)))
+    sink(name, payload)
+  })
   const unsubscribeSettings = settings.onChange((state, changed) => {
-    if (changed.includes('pollIntervalMs')) monitor.intervalMs = state.settings.pollIntervalMs
+    if (changed.includes('pollIntervalMs'))
+      for (const s of fleet.servers) s.services.monitor.intervalMs = pollIntervalMs()
     events.emit('settingsChanged', state)
   })
+  const active = (): ServerServices => fleet.active.services
   return {
     socketPath,
     get client() {
-      return link.current
+      return active().link.current
     },
-    commands,
+    get commands() {
+      return active().commands
+    },
     events,
-    connection,
-    monitor,
-    bans,
-    jails,
-    reloader,
+    get connection() {
+      return active().connection
+    },
+    get monitor() {
+      return active().monitor
+    },
+    get bans() {
+      return active().bans
+    },
+    get jails() {
+      return active().jails
+    },
+    get reloader() {
+      return active().reloader
+    },
+    local,
+    fleet,
     settings,
     audit,
     access,
     history,
     async start() {
       if (access.mode !== 'direct') await access.start()
-      await connection.check()
-      monitor.start()
+      await local.start()
       history.start()
+      await fleet.start()
     },
     async dispose() {
       unsubscribeHistory()
+      unsubscribeAudit()
       history.close()
       unsubscribeSettings()
       unsubscribeAccess()
-      monitor.stop()
-      connection.stop()
-      await link.close()
+      await fleet.dispose()
+      await local.dispose()
     }
   }
 }
 
-/** Resolves when the server answers this very ping with `pong`; rejects with the error. */
-export async function probePing(client: Fail2BanClient): Promise<void> {
-  const reply = await client.send(['ping'], { timeoutMs: Math.min(2000, client.timeoutMs) })
-  if (reply !== 'pong') throw new Error(`fail2ban answered ping with ${JSON.stringify(reply)}`)
-}
+export { probePing } from '../fleet/server-services.ts'

@@ -184,6 +184,15 @@ export class SettingsService {
     return state
   }
 
+  /** Replaces the SSH server profiles (checked again here: the caller may be wrong). */
+  async setServers(servers: AppSettings['servers']): Promise<SettingsState> {
+    this.#settings = settingsSchema.parse({ ...this.#settings, servers })
+    await this.#save()
+    const state = this.state()
+    for (const l of this.#listeners) l(state, ['servers'])
+    return state
+  }
+
   /** Saves the current settings; serialized so the last change always lands last. */
   #save(): Promise<void> {
     const file = this.file

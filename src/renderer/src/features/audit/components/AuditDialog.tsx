@@ -18,6 +18,11 @@ const LABEL: Record<AuditAction, string> = {
   changeIgnoreIp: 'Ignore list',
   settingsChanged: 'Settings',
   chooseAccess: 'Access (helper)',
+  fleetBan: 'Ban on servers',
+  fleetUnban: 'Unban on servers',
+  saveServer: 'Server saved',
+  removeServer: 'Server removed',
+  acceptHostKey: 'Host key accepted',
   refused: 'Refused request'
 }
 const ACTIONS = (Object.keys(LABEL) as AuditAction[]).map((value) => ({
@@ -146,7 +151,10 @@ function AuditRow({ entry: e }: { entry: AuditEntry }) {
     <tr data-testid="audit-row" data-ok={e.result.ok}>
       <td className="mono nowrap">{formatDateTime(Date.parse(e.time))}</td>
       <td>{LABEL[e.action] ?? e.action}</td>
-      <td className="mono">{e.target ?? <span className="muted">all / none</span>}</td>
+      <td className="mono">
+        {e.server !== undefined && <span className="muted">{e.server}: </span>}
+        {e.target ?? <span className="muted">all / none</span>}
+      </td>
       <td className="audit-details mono" title={JSON.stringify(e.params)}>
         {describeParams(e.params)}
       </td>
