@@ -34,7 +34,7 @@ import {
 import { settingsPatchSchema, type SettingsState } from './settings.ts'
 import { ACCESS_MODES, type AccessState, type SudoCheck } from './access.ts'
 import type { BanColumns } from './ban-columns.ts'
-import { parseServerProfile, SshProfileError } from './server-profile.ts'
+import { hasControl, parseServerProfile, SshProfileError } from './server-profile.ts'
 import type {
   FleetBanColumns,
   FleetFindResult,
@@ -166,11 +166,7 @@ const serverIdSchema = z
   .string()
   .min(1)
   .max(64)
-  // eslint-disable-next-line no-control-regex
-  .refine(
-    (v) => !/[\u0000-\u001f\u007f-\u009f]/.test(v),
-    'the server id contains a control character'
-  )
+  .refine((v) => !hasControl(v), 'the server id contains a control character')
 /** A profile from the renderer: the same grammar as the settings file's (server-profile.ts). */
 const serverProfileSchema = z.unknown().transform((v, ctx) => {
   try {
