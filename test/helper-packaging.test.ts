@@ -10,6 +10,7 @@ import { createRequire } from 'node:module'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { INSTALLED_HELPER, helperCommand } from '../src/main/helper/launcher.ts'
+import { HELPER_RESOURCE, helperSourceCandidates } from '../src/main/helper/helper-source.ts'
 
 const root = resolve(import.meta.dirname, '..')
 const require = createRequire(import.meta.url)
@@ -37,6 +38,22 @@ describe('helper packaging', () => {
     expect(config.deb?.depends).toEqual(expect.arrayContaining(['libgtk-3-0', 'libnss3']))
     // 0755 in the checkout (fpm keeps the mode)
     expect(statSync(HELPER).mode & 0o777).toBe(0o755)
+  })
+
+  it('every package carries the helper source that SSH sessions push, where main looks for it', async () => {
+    const config = await builder.getConfig(root, join(root, 'electron-builder.yml'), null)
+    const extra = ((config as { extraResources?: unknown }).extraResources ?? []) as {
+      from: string
+      to: string
+    }[]
+    expect(extra).toContainEqual({ from: 'src/helper/bangui-helper.py', to: HELPER_RESOURCE })
+    // packaged: the deb's installed copy first, then the resource; unpackaged: the checkout
+    expect(helperSourceCandidates(true, '/app', '/res')).toEqual([
+      INSTALLED_HELPER,
+      `/res/${HELPER_RESOURCE}`
+    ])
+    const [dev] = helperSourceCandidates(false, root, '/res')
+    expect(readFileSync(dev!)).toEqual(readFileSync(HELPER))
   })
 
   it('the policy pins the installed path and --stdio, auth_admin_keep everywhere', () => {

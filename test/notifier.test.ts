@@ -148,6 +148,35 @@ describe('notifier', () => {
       body: 'j0 8, j1 7, j2 6, j3 5, j4 4, and 3 more jails'
     })
   })
+
+  it('names the SSH server the bans are on (escaped); this machine is not named', () => {
+    expect(formatNewBans(new Map([['sshd', 2]]), 'web 1').title).toBe('2 new bans in sshd on web 1')
+    expect(
+      formatNewBans(
+        new Map([
+          ['a', 1],
+          ['b', 1]
+        ]),
+        'db<b>'
+      ).title
+    ).toBe('2 new bans in 2 jails on db?b?')
+    expect(formatNewBans(new Map([['sshd', 2]])).title).toBe('2 new bans in sshd')
+  })
+
+  it('a notifier of a server names it in what it shows', () => {
+    const shown: string[] = []
+    const n = new NotifierService({
+      show: (title) => shown.push(title),
+      isQuiet: () => false,
+      settings: () => ({ enabled: true, perJail: {} }),
+      server: 'web1'
+    })
+    const j = (totalBanned: number) => ({ name: 'sshd', running: true, totalBanned }) as Jail
+    n.update([j(1)])
+    n.update([j(4)])
+    n.flush()
+    expect(shown).toEqual(['3 new bans in sshd on web1'])
+  })
 })
 
 describe('server-supplied jail names in notifications', () => {

@@ -108,6 +108,37 @@ describe('tray model', () => {
     expect(labels(down.menu)[0]).toBe('Not connected to fail2ban (disabled)')
   })
 
+  it('with SSH servers: the fleet total, one menu line per server, down servers named', () => {
+    const servers = [
+      { name: 'This machine', status: 'connected' as const, banned: 7 },
+      { name: 'web1', status: 'connected' as const, banned: 5 },
+      { name: 'db', status: 'failed' as const, banned: 40 },
+      { name: 'a&b<i>', status: 'connected' as const, banned: 0 }
+    ]
+    const v = trayView(input({ servers }))
+    // last-known counts of a server that is down are not counted as current bans
+    expect(v.total).toBe(12)
+    expect(v.icon).toEqual({ label: '12', state: 'banned' })
+    expect(labels(v.menu).slice(0, 5)).toEqual([
+      'This machine: 7 banned (disabled)',
+      'web1: 5 banned (disabled)',
+      'db: not connected (failed) (disabled)',
+      // no menu mnemonic or markup from a name
+      'a?b?i?: 0 banned (disabled)',
+      '---'
+    ])
+    expect(v.tooltip.split('\n')[0]).toBe('BanGUI: 12 IPs banned on 3 servers; 1 not connected')
+    const allDown = trayView(
+      input({ servers: servers.map((s) => ({ ...s, status: 'waiting' as const })) })
+    )
+    expect(allDown.icon.state).toBe('disconnected')
+    expect(allDown.total).toBe(0)
+    // only this machine: the per-jail menu as before
+    expect(labels(trayView(input({ servers: servers.slice(0, 1) })).menu)[0]).toBe(
+      'sshd: 5 banned (disabled)'
+    )
+  })
+
   it('no jails, and many jails (capped with "… and N more")', () => {
     expect(labels(trayView(input({ jails: [] })).menu)[0]).toBe('No jails running (disabled)')
     const many = Array.from({ length: MAX_JAILS_SHOWN + 3 }, (_, i) => jail(`j${i}`, i))

@@ -9,6 +9,8 @@ import { registerIpc, windowEventSink } from './ipc/bind.ipc.ts'
 import { createDispatch } from './ipc/registry.ts'
 import { createFileLogger, type LogLevel } from './logging.ts'
 import { createAppServices } from './services/app-services.ts'
+import { readHelperSource } from './helper/helper-source.ts'
+import { LOCAL_SERVER_ID } from '../shared/servers.ts'
 import { NotifierService } from './services/notifier.service.ts'
 import { SettingsService } from './services/settings.service.ts'
 import { createTray, type AppTray } from './tray/tray.ts'
@@ -45,6 +47,7 @@ if (refusal !== null) {
     settings,
     auditFile: join(userData, 'audit.jsonl'),
     confDir: process.env.BANGUI_FAIL2BAN_CONF,
+    ssh: { helperSource: readHelperSource(app.isPackaged, app.getAppPath(), logger) },
     logger
   })
 
@@ -56,30 +59,47 @@ if (refusal !== null) {
   const pageUrl = rendererUrl(app.isPackaged, process.env)
   const appUrl = (): string => pageUrl
 
+  // the tray shows this machine's jails, or with SSH servers one line per server
   const trayInput = (): TrayInput => ({
     jails,
-    connection: services.connection.state,
-    paused: services.monitor.paused,
-    windowVisible: win?.isVisible() ?? false
+    connection: services.local.connection.state,
+    paused: services.local.monitor.paused,
+    windowVisible: win?.isVisible() ?? false,
+    servers: services.fleet
+      .state()
+      .servers.map((s) => ({ name: s.name, status: s.status, banned: s.banned }))
   })
   const refreshTray = (): void => void tray?.update(trayInput())
 
-  const notifier = new NotifierService({
-    show: (title, body) => {
-      if (!Notification.isSupported()) return
-      const n = new Notification({ title, body })
-      n.on('click', () => showWindow())
-      n.show()
-    },
-    isQuiet: () => win?.isFocused() ?? false,
-    settings: () => settings.current.notifications
-  })
+  // one notifier per server: each diffs its own jails, and an SSH server's names the server
+  const notifiers = new Map<string, NotifierService>()
+  const notifierOf = (server: string): NotifierService => {
+    let n = notifiers.get(server)
+    if (!n)
+      notifiers.set(
+        server,
+        (n = new NotifierService({
+          show: (title, body) => {
+            if (!Notification.isSupported()) return
+            const note = new Notification({ title, body })
+            note.on('click', () => showWindow())
+            note.show()
+          },
+          isQuiet: () => win?.isFocused() ?? false,
+          settings: () => settings.current.notifications,
+          ...(server !== LOCAL_SERVER_ID ? { server } : {})
+        }))
+      )
+    return n
+  }
 
   services.events.subscribe(windowEventSink(() => win))
-  services.events.subscribe(notifier.sink)
-  services.events.subscribe((name, payload) => {
-    if (name === 'jailsChanged') jails = payload as Jail[]
-    if (name === 'jailsChanged' || name === 'connectionChanged') refreshTray()
+  services.fleet.onServerEvent((server, name, payload) => {
+    notifierOf(server).sink(name, payload)
+    if (server === LOCAL_SERVER_ID && name === 'jailsChanged') jails = payload as Jail[]
+  })
+  services.events.subscribe((name) => {
+    if (name === 'serversChanged' || name === 'connectionChanged') refreshTray()
   })
 
   const createWindow = (show: boolean): void => {
@@ -117,8 +137,9 @@ if (refusal !== null) {
       if (win?.isVisible()) win.hide()
       else showWindow()
     } else if (action === 'toggle-pause') {
-      services.monitor.setPaused(!services.monitor.paused)
-      logger.info(services.monitor.paused ? 'monitoring paused' : 'monitoring resumed')
+      const paused = !services.local.monitor.paused
+      for (const s of services.fleet.servers) s.services.monitor.setPaused(paused)
+      logger.info(paused ? 'monitoring paused' : 'monitoring resumed')
       refreshTray()
     } else {
       quitting = true
@@ -168,7 +189,7 @@ if (refusal !== null) {
   app.on('will-quit', (e) => {
     if (cleanedUp) return
     e.preventDefault()
-    notifier.dispose()
+    for (const n of notifiers.values()) n.dispose()
     tray?.destroy()
     tray = null
     const done = Promise.allSettled([services.dispose()]).then(() => logger.close())

@@ -68,6 +68,15 @@ export function displayJailName(name: unknown): string {
 }
 
 /**
+ * A server name (the admin's own profile name, or "This machine") made safe the same way:
+ * spaces are kept, markup and menu characters (`<`, `>`, `&`) and control characters are not.
+ */
+export function displayServerName(name: string): string {
+  const safe = name.replace(/[^\p{L}\p{N} _.@:+()-]/gu, '?')
+  return safe.length > 64 ? `${safe.slice(0, 63)}…` : safe || '?'
+}
+
+/**
  * Parses one IP address or CIDR network and returns it in the form fail2ban reports it:
  * IPv4 dotted quad, IPv6 in RFC 5952 form, networks as `network/prefix`, a full-length prefix
  * as the plain address. Refuses what would ban the host itself or a huge part of the Internet.

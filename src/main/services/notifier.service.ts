@@ -15,7 +15,7 @@
  */
 import type { NotificationSettings } from '../../shared/settings.ts'
 import type { Jail } from '../../shared/model.ts'
-import { displayJailName } from '../../shared/validation.ts'
+import { displayJailName, displayServerName } from '../../shared/validation.ts'
 import type { EventSink } from './events.ts'
 
 export interface NotifierOptions {
@@ -27,6 +27,8 @@ export interface NotifierOptions {
   settings(): NotificationSettings
   /** How long new bans are collected before one notification. Default 3000 ms. */
   windowMs?: number
+  /** The SSH server these jails are on; the title names it. Absent for this machine. */
+  server?: string
 }
 
 /** At most this many jails are named in a notification's body. */
@@ -79,7 +81,7 @@ export class NotifierService {
     const pending = this.#pending
     this.#pending = new Map()
     if (pending.size === 0 || this.#o.isQuiet() || !this.#o.settings().enabled) return
-    const message = formatNewBans(pending)
+    const message = formatNewBans(pending, this.#o.server)
     this.#o.show(message.title, message.body)
   }
 
@@ -95,22 +97,29 @@ export class NotifierService {
  * The notification text for new bans per jail. Jail names come from the server: they are shown
  * through displayJailName, since notification servers read the body as markup.
  */
-export function formatNewBans(perJail: ReadonlyMap<string, number>): {
+export function formatNewBans(
+  perJail: ReadonlyMap<string, number>,
+  server?: string
+): {
   title: string
   body: string
 } {
+  const where = server === undefined ? '' : ` on ${displayServerName(server)}`
   const entries = [...perJail]
     .map(([name, n]): [string, number] => [displayJailName(name), Math.max(0, Math.floor(n))])
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
   const total = entries.reduce((n, [, c]) => n + c, 0)
   const bans = `${total} new ban${total === 1 ? '' : 's'}`
   if (entries.length === 1) {
-    return { title: `${bans} in ${entries[0]![0]}`, body: 'BanGUI: open it to see who was banned.' }
+    return {
+      title: `${bans} in ${entries[0]![0]}${where}`,
+      body: 'BanGUI: open it to see who was banned.'
+    }
   }
   const listed = entries.slice(0, MAX_JAILS_LISTED).map(([name, c]) => `${name} ${c}`)
   const more = entries.length - listed.length
   return {
-    title: `${bans} in ${entries.length} jails`,
+    title: `${bans} in ${entries.length} jails${where}`,
     body: listed.join(', ') + (more > 0 ? `, and ${more} more jail${more === 1 ? '' : 's'}` : '')
   }
 }

@@ -5,7 +5,8 @@
  * objects; everything here is tested in plain Node.
  */
 import type { ConnectionStatus, Jail } from '../../shared/model.ts'
-import { displayJailName } from '../../shared/validation.ts'
+import type { ServerStatus } from '../../shared/servers.ts'
+import { displayJailName, displayServerName } from '../../shared/validation.ts'
 
 export type TrayIconState = 'ok' | 'banned' | 'disconnected' | 'paused'
 
@@ -26,6 +27,17 @@ export interface TrayInput {
   connection: { status: ConnectionStatus; message?: string }
   paused: boolean
   windowVisible: boolean
+  /**
+   * Every server, this machine first, when the admin has SSH servers: the icon then counts the
+   * fleet's bans and the menu has one line per server instead of one per jail.
+   */
+  servers?: readonly TrayServer[]
+}
+
+export interface TrayServer {
+  name: string
+  status: ServerStatus
+  banned: number
 }
 
 export interface TrayView {
@@ -47,6 +59,7 @@ export function countLabel(count: number): string {
 }
 
 export function trayView(input: TrayInput): TrayView {
+  if (input.servers && input.servers.length > 1) return fleetView(input, input.servers)
   const running = input.jails
     .filter((j) => j.running)
     .slice()
@@ -100,25 +113,64 @@ export function trayView(input: TrayInput): TrayView {
     label,
     tooltip: tooltipLines.join('\n'),
     icon: { label, state },
-    menu: [
-      ...jailItems,
-      { type: 'separator' },
-      {
-        type: 'normal',
-        id: 'toggle-window',
-        label: input.windowVisible ? 'Hide BanGUI' : 'Open BanGUI',
-        enabled: true
-      },
-      {
-        type: 'normal',
-        id: 'toggle-pause',
-        label: input.paused ? 'Resume monitoring' : 'Pause monitoring',
-        enabled: true
-      },
-      { type: 'separator' },
-      { type: 'normal', id: 'quit', label: 'Quit BanGUI', enabled: true }
-    ]
+    menu: withActions(jailItems, input)
   }
+}
+
+/** The fleet: the icon counts every connected server's bans; one line per server. */
+function fleetView(input: TrayInput, servers: readonly TrayServer[]): TrayView {
+  const up = servers.filter((s) => s.status === 'connected')
+  const total = up.reduce((n, s) => n + s.banned, 0)
+  const label = countLabel(total)
+  const state: TrayIconState =
+    up.length === 0 ? 'disconnected' : input.paused ? 'paused' : total > 0 ? 'banned' : 'ok'
+  const shown = servers.slice(0, MAX_JAILS_SHOWN)
+  const more = servers.length - shown.length
+  const line = (s: TrayServer): string =>
+    `${displayServerName(s.name)}: ${
+      s.status === 'connected' ? `${s.banned} banned` : `not connected (${s.status})`
+    }`
+  const down = servers.length - up.length
+  const headlineText =
+    up.length === 0
+      ? 'no server connected'
+      : `${total} IP${total === 1 ? '' : 's'} banned on ${up.length} server${up.length === 1 ? '' : 's'}` +
+        (down > 0 ? `; ${down} not connected` : '') +
+        (input.paused ? ' (monitoring paused)' : '')
+  const moreLine = `… and ${more} more server${more === 1 ? '' : 's'}`
+  const lines = [...shown.map(line), ...(more > 0 ? [moreLine] : [])]
+  return {
+    total,
+    label,
+    tooltip: [`BanGUI: ${headlineText}`, ...lines].join('\n'),
+    icon: { label, state },
+    menu: withActions(
+      lines.map((l): TrayMenuItem => ({ type: 'normal', label: l, enabled: false })),
+      input
+    )
+  }
+}
+
+/** The status lines, then the window, pause and quit actions. */
+function withActions(items: TrayMenuItem[], input: TrayInput): TrayMenuItem[] {
+  return [
+    ...items,
+    { type: 'separator' },
+    {
+      type: 'normal',
+      id: 'toggle-window',
+      label: input.windowVisible ? 'Hide BanGUI' : 'Open BanGUI',
+      enabled: true
+    },
+    {
+      type: 'normal',
+      id: 'toggle-pause',
+      label: input.paused ? 'Resume monitoring' : 'Pause monitoring',
+      enabled: true
+    },
+    { type: 'separator' },
+    { type: 'normal', id: 'quit', label: 'Quit BanGUI', enabled: true }
+  ]
 }
 
 function headline(state: TrayIconState, total: number, message?: string): string {
