@@ -60,6 +60,9 @@ describe('SSH targets', () => {
       [{ ...base, remoteSocket: '/run/fail2ban/x y.sock' }, 'remoteSocket'],
       [{ ...base, remoteSocket: "/run/x';touch /tmp/p;'" }, 'remoteSocket'],
       [{ ...base, remoteSocket: '/run/../etc/x.sock' }, 'remoteSocket'],
+      [{ ...base, remoteConf: 'etc/fail2ban' }, 'remoteConf'],
+      [{ ...base, remoteConf: "/etc/f2b';id;'" }, 'remoteConf'],
+      [{ ...base, remoteConf: '/etc/../tmp' }, 'remoteConf'],
       [{ ...base, identityFile: '-oProxyCommand=x' }, 'identityFile'],
       [{ ...base, sshConfig: 'relative/config' }, 'sshConfig'],
       [{ ...base, extra: 1 }, 'profile'],
@@ -153,13 +156,17 @@ describe('pushed helper bootstrap', () => {
   )
 
   it('reads exactly the source, then leaves the frames that follow to the helper', async () => {
-    const profile = parseServerProfile({ ...base, remoteSocket: '/run/f2b/x.sock' })
+    const profile = parseServerProfile({
+      ...base,
+      remoteSocket: '/run/f2b/x.sock',
+      remoteConf: '/etc/f2b'
+    })
     const { command, preamble } = buildRemoteCommand(profile, source)
     expect(command.startsWith("exec python3 -I -c '")).toBe(true)
     const r = await runRemote(command, Buffer.concat([preamble, Buffer.from('FRAME1FRAME2')]))
     expect(r.err).toBe('')
     expect(r.out.trim()).toBe(
-      "['bangui-helper', '--stdio', '--socket', '/run/f2b/x.sock'] __main__ 12 b'FRAME'"
+      "['bangui-helper', '--stdio', '--socket', '/run/f2b/x.sock', '--conf', '/etc/f2b'] __main__ 12 b'FRAME'"
     )
   })
 

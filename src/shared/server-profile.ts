@@ -28,6 +28,8 @@ export interface ServerProfile {
   helper: HelperMode
   /** fail2ban's socket on the server; the helper's default (from its config) when absent. */
   remoteSocket?: string
+  /** fail2ban's configuration dir on the server, for reloads; /etc/fail2ban when absent. */
+  remoteConf?: string
   /** `ssh -i`: an identity file on this machine. */
   identityFile?: string
   /** `ssh -F`: an ssh config file on this machine (instead of ~/.ssh/config). */
@@ -153,6 +155,7 @@ export function parseServerProfile(raw: unknown): ServerProfile {
     'become',
     'helper',
     'remoteSocket',
+    'remoteConf',
     'identityFile',
     'sshConfig'
   ])
@@ -188,6 +191,16 @@ export function parseServerProfile(raw: unknown): ServerProfile {
       )
     }
     profile.remoteSocket = s
+  }
+  if (r.remoteConf !== undefined) {
+    if (!isSafeRemotePath(r.remoteConf)) {
+      throw new SshProfileError(
+        'remoteConf',
+        'The remote configuration directory must be an absolute path of letters, digits and ' +
+          '. _ - + / (no spaces, no "..").'
+      )
+    }
+    profile.remoteConf = r.remoteConf
   }
   for (const field of ['identityFile', 'sshConfig'] as const) {
     const p = r[field]

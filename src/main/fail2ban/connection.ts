@@ -67,6 +67,9 @@ export class Connection {
     sock.on('error', (err: NodeJS.ErrnoException) => this.#die(err.code ?? 'ECONNRESET'))
     sock.on('end', () => this.#die('ECLOSED'))
     sock.on('close', () => this.#die('ECLOSED'))
+    // A stream someone paused before (the SSH link's first ping leaves it paused) does not
+    // flow again just because a 'data' listener was added.
+    sock.resume()
   }
 
   /** True once the stream is unusable; also checks the socket itself, not only our events. */

@@ -38,6 +38,7 @@ const SUDO_PYTHON = '/usr/bin/python3'
 export function helperArgs(profile: ServerProfile): string[] {
   const args = ['--stdio']
   if (profile.remoteSocket !== undefined) args.push('--socket', profile.remoteSocket)
+  if (profile.remoteConf !== undefined) args.push('--conf', profile.remoteConf)
   return args
 }
 

@@ -1,0 +1,240 @@
+/**
+ * The fleet through the IPC dispatch, as the window drives it: this machine plus SSH servers on
+ * a private sshd, each reaching its own real fail2ban-server. What each server has is read back
+ * with `fail2ban-client` on that server's socket, never through the app.
+ */
+import { execFileSync } from 'node:child_process'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Result } from '../src/shared/contract.ts'
+import type { ServersState, ServerSummary } from '../src/shared/servers.ts'
+import { createDispatch, type Dispatch } from '../src/main/ipc/registry.ts'
+import { createAppServices, type AppServices } from '../src/main/services/app-services.ts'
+import { ReconnectPolicy } from '../src/main/ssh/reconnect.ts'
+import { fail2banClient } from './support/f2b-server.ts'
+import { sshLabUnavailable } from './support/sshd.ts'
+import { startSshLab, type SshLab } from './support/ssh-lab.ts'
+
+const why = sshLabUnavailable()
+if (why) console.log(`SKIPPED fleet.real.test.ts: ${why}`)
+
+let lab: SshLab
+let services: AppServices
+let dispatch: Dispatch
+const changes: ServersState[] = []
+
+beforeAll(async () => {
+  if (why) return
+  lab = await startSshLab(3)
+  services = createAppServices({
+    socketPath: lab.f2b[0]!.socketPath,
+    confDir: `${lab.f2b[0]!.dir}/conf`,
+    pollIntervalMs: 300,
+    reconnectBackoffMs: 200,
+    ssh: { helperSource: lab.helperSource, policy: new ReconnectPolicy({ baseMs: 100, jitter: 0 }) }
+  })
+  services.events.subscribe((name, payload) => {
+    if (name === 'serversChanged') changes.push(payload as ServersState)
+  })
+  await services.start()
+  dispatch = createDispatch(services)
+}, 120_000)
+afterAll(async () => {
+  await services?.dispose()
+  await lab?.stop()
+})
+
+async function ok<T>(name: string, request?: unknown): Promise<T> {
+  const r = (await dispatch(name, request)) as Result<T>
+  if (!r.ok) throw new Error(`${name}: ${r.error.code}: ${r.error.message}`)
+  return r.value
+}
+
+/** Polls listServers until the server matches (the fleet reports changes as they happen). */
+async function serverWhere(
+  id: string,
+  pred: (s: ServerSummary) => boolean,
+  timeoutMs = 30_000
+): Promise<ServerSummary> {
+  const end = Date.now() + timeoutMs
+  for (;;) {
+    const s = (await ok<ServersState>('listServers')).servers.find((x) => x.id === id)
+    if (s && pred(s)) return s
+    if (Date.now() > end) throw new Error(`${id} never matched; last: ${JSON.stringify(s)}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+const banned = async (socket: string, jail: string): Promise<string> =>
+  fail2banClient(socket, ['get', jail, 'banned'])
+
+describe.skipIf(why)('the fleet over IPC: this machine and SSH servers', () => {
+  it('adds a server, asks about its unknown host key by token, connects once accepted', async () => {
+    const profile = lab.profile('srv-new', { remoteSocket: lab.f2b[1]!.socketPath })
+    await ok('saveServer', { previous: null, profile })
+    expect(services.settings.current.servers).toEqual([profile])
+    const asked = await serverWhere('srv-new', (s) => s.hostKey !== null)
+    expect(asked.status).toBe('failed')
+    expect(asked.failure).toBe('host-key-unknown')
+    const pub = `${lab.a.dir}/ssh_host_ed25519_key.pub`
+    const fp = execFileSync('/usr/bin/ssh-keygen', ['-lf', pub], { encoding: 'utf8' }).split(' ')
+    expect(asked.hostKey).toMatchObject({
+      host: 'bangui-new',
+      typeLabel: 'ED25519',
+      fingerprint: fp[1]
+    })
+    // no prompt loop: the failed link waits for the admin, the question is asked once
+    await new Promise((r) => setTimeout(r, 1000))
+    const again = await serverWhere('srv-new', () => true)
+    expect(again.hostKey?.token).toBe(asked.hostKey!.token)
+    // only main's own token is honoured, once
+    const wrong = await dispatch('acceptHostKey', { token: 'x'.repeat(24) })
+    expect(wrong).toMatchObject({ ok: false, error: { code: 'invalid-argument' } })
+    expect(lab.a.log()).not.toMatch(/bangui-new/)
+    await ok('acceptHostKey', { token: asked.hostKey!.token })
+    const used = await dispatch('acceptHostKey', { token: asked.hostKey!.token })
+    expect(used).toMatchObject({ ok: false, error: { code: 'invalid-argument' } })
+    const up = await serverWhere('srv-new', (s) => s.status === 'connected' && s.jails > 0)
+    expect(up.version).toBe((await fail2banClient(lab.f2b[1]!.socketPath, ['version'])).trim())
+    // its jails, as the window lists them once it is the active server
+    await ok('selectServer', { id: 'srv-new' })
+    const jails = await ok<{ name: string }[]>('listJails')
+    const status = await fail2banClient(lab.f2b[1]!.socketPath, ['status'])
+    const names = /Jail list:\s*(.*)$/m.exec(status)![1]!.split(/,\s*/)
+    expect(jails.map((j) => j.name).sort()).toEqual(names.sort())
+    await ok('selectServer', { id: 'local' })
+  }, 90_000)
+
+  it('the active server takes the jail channels: a ban reaches that server only, audited with its name', async () => {
+    await ok('saveServer', {
+      previous: null,
+      profile: lab.profile('srv-root', {
+        remoteSocket: lab.f2b[2]!.socketPath,
+        remoteConf: `${lab.f2b[2]!.dir}/conf`
+      })
+    })
+    await serverWhere('srv-root', (s) => s.status === 'connected')
+    const state = await ok<ServersState>('selectServer', { id: 'srv-root' })
+    expect(state.active).toBe('srv-root')
+    expect(changes.at(-1)?.active ?? state.active).toBe('srv-root')
+    await ok('banIps', { jail: 'sshd', ips: ['192.0.2.31'], operationId: 'active-1' })
+    expect(await banned(lab.f2b[2]!.socketPath, 'sshd')).toContain('192.0.2.31')
+    expect(await banned(lab.f2b[0]!.socketPath, 'sshd')).not.toContain('192.0.2.31')
+    expect(await banned(lab.f2b[1]!.socketPath, 'sshd')).not.toContain('192.0.2.31')
+    const [entry] = await services.audit.tail(1)
+    expect(entry).toMatchObject({ action: 'ban', server: 'srv-root', target: 'sshd' })
+    // a reload of that server runs through its helper there
+    const reload = await ok<{ ok: boolean }>('reload', {
+      scope: { kind: 'include', jails: ['sshd'] }
+    })
+    expect(reload.ok).toBe(true)
+    await ok('unbanIps', { jail: 'sshd', ips: ['192.0.2.31'] })
+    expect(await banned(lab.f2b[2]!.socketPath, 'sshd')).not.toContain('192.0.2.31')
+    await ok('selectServer', { id: 'local' })
+    await ok('banIps', { jail: 'sshd', ips: ['192.0.2.32'], operationId: 'active-2' })
+    expect(await banned(lab.f2b[0]!.socketPath, 'sshd')).toContain('192.0.2.32')
+    expect(await banned(lab.f2b[2]!.socketPath, 'sshd')).not.toContain('192.0.2.32')
+    await ok('unbanIps', { jail: null, ips: ['192.0.2.32'] })
+  }, 90_000)
+
+  it('fleet-wide ban, search and unban across three servers, each answering for itself', async () => {
+    await serverWhere('srv-new', (s) => s.status === 'connected')
+    await serverWhere('srv-root', (s) => s.status === 'connected')
+    const servers = ['local', 'srv-new', 'srv-root']
+    const progress: unknown[] = []
+    const off = services.events.subscribe((name, p) => {
+      if (name === 'fleetProgress') progress.push(p)
+    })
+    const res = await ok<{ server: string; ok: boolean; value?: number }[]>('fleetBan', {
+      servers,
+      jail: 'sshd',
+      ips: ['198.51.100.40', '198.51.100.41'],
+      operationId: 'fleet-1'
+    })
+    off()
+    expect(res).toEqual(servers.map((server) => ({ server, ok: true, value: 2 })))
+    expect(progress).toHaveLength(3)
+    expect(progress.map((p) => (p as { done: number }).done).sort()).toEqual([1, 2, 3])
+    for (const s of lab.f2b) {
+      const list = await banned(s.socketPath, 'sshd')
+      expect(list).toContain('198.51.100.40')
+      expect(list).toContain('198.51.100.41')
+    }
+    const found = await ok<{ server: string; ok: boolean; value: { jails: string[] } }[]>(
+      'fleetFind',
+      { ip: '198.51.100.40' }
+    )
+    expect(found.map((f) => [f.server, f.ok, f.value.jails])).toEqual(
+      servers.map((s) => [s, true, ['sshd']])
+    )
+    const merged = await ok<{ server: string[]; ip: string[] }>('fleetBans')
+    const rows = merged.ip.map((ip, i) => `${merged.server[i]} ${ip}`)
+    for (const s of servers) expect(rows).toContain(`${s} 198.51.100.41`)
+    const overview = await ok<{ totals: { connected: number; banned: number } }>('fleetOverview')
+    expect(overview.totals.connected).toBe(3)
+    expect(overview.totals.banned).toBeGreaterThanOrEqual(6)
+    const un = await ok<{ server: string; ok: boolean; value?: number }[]>('fleetUnban', {
+      servers,
+      ips: ['198.51.100.40', '198.51.100.41'],
+      operationId: 'fleet-2'
+    })
+    expect(un).toEqual(servers.map((server) => ({ server, ok: true, value: 2 })))
+    for (const s of lab.f2b)
+      expect(await banned(s.socketPath, 'sshd')).not.toMatch(/198\.51\.100\.4[01]/)
+  }, 90_000)
+
+  it('a server that cannot act fails alone: sudo needing a password shows the line that fixes it', async () => {
+    await ok('saveServer', {
+      previous: null,
+      profile: lab.profile('srv-password', {
+        become: 'sudo',
+        remoteSocket: lab.f2b[1]!.socketPath
+      })
+    })
+    const failed = await serverWhere('srv-password', (s) => s.status === 'failed')
+    expect(failed.failure).toBe('sudo-password')
+    expect(failed.fix).toContain(`${lab.passwordUser.name} ALL=(root) NOPASSWD:`)
+    const res = await ok<{ server: string; ok: boolean }[]>('fleetBan', {
+      servers: ['srv-password', 'local', 'nope'],
+      jail: 'sshd',
+      ips: ['198.51.100.50'],
+      operationId: 'fleet-3'
+    })
+    expect(res.map((r) => [r.server, r.ok])).toEqual([
+      ['srv-password', false],
+      ['local', true],
+      ['nope', false]
+    ])
+    expect(await banned(lab.f2b[0]!.socketPath, 'sshd')).toContain('198.51.100.50')
+    await ok('fleetUnban', { servers: ['local'], ips: ['198.51.100.50'], operationId: 'fleet-4' })
+    // removed: disconnected, forgotten, saved without it
+    await ok('removeServer', { id: 'srv-password' })
+    expect((await ok<ServersState>('listServers')).servers.map((s) => s.id)).toEqual([
+      'local',
+      'srv-new',
+      'srv-root'
+    ])
+    expect(services.settings.current.servers?.map((p) => p.name)).toEqual(['srv-new', 'srv-root'])
+  }, 90_000)
+
+  it('names are unique, "local" is this machine, and the test button reports without saving', async () => {
+    const dup = await dispatch('saveServer', { previous: null, profile: lab.profile('srv-root') })
+    expect(dup).toMatchObject({ ok: false, error: { code: 'invalid-argument' } })
+    const local = await dispatch('saveServer', {
+      previous: null,
+      profile: { ...lab.profile('srv-root'), name: 'Local' }
+    })
+    expect(local).toMatchObject({ ok: false, error: { code: 'invalid-argument' } })
+    const t = await ok<{ ok: boolean; jails?: string[] }>('testServer', {
+      profile: lab.profile('srv-root', { name: 'probe', remoteSocket: lab.f2b[2]!.socketPath })
+    })
+    expect(t.ok).toBe(true)
+    expect(t.jails).toContain('sshd')
+    const unknown = await ok<{ ok: boolean; failure?: string; hostKey?: { host: string } }>(
+      'testServer',
+      { profile: lab.profile('srv-unknown', { remoteSocket: lab.f2b[2]!.socketPath }) }
+    )
+    expect(unknown).toMatchObject({ ok: false, failure: 'host-key-unknown' })
+    expect(unknown.hostKey?.host).toBe('bangui-unknown')
+    expect(services.settings.current.servers?.map((p) => p.name)).toEqual(['srv-new', 'srv-root'])
+  }, 60_000)
+})
