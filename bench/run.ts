@@ -26,6 +26,7 @@ import { BanService } from '../src/main/services/ban.service.ts'
 import { startHelperClient } from '../src/main/services/helper-client.ts'
 import { startTestServer, type TestServer } from '../test/support/f2b-server.ts'
 import { benchRender } from './render.ts'
+import { benchFleet } from './fleet.ts'
 
 const run = promisify(execFile)
 const root = resolve(import.meta.dirname, '..')
@@ -520,7 +521,16 @@ async function benchHelper(server: TestServer, bans: number): Promise<void> {
 // ------------------------------------------------------------------ main
 
 /** `--only=ping,bulkban`: run just these steps (the others take minutes and a browser). */
-const STEPS = ['ping', 'concurrent', 'banlist', 'helper', 'render', 'bulkban', 'poll'] as const
+const STEPS = [
+  'ping',
+  'concurrent',
+  'banlist',
+  'helper',
+  'render',
+  'fleet',
+  'bulkban',
+  'poll'
+] as const
 const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length)
 const only = onlyArg ? new Set(onlyArg.split(',')) : null
 if (only) {
@@ -535,7 +545,7 @@ async function main(): Promise<void> {
   try {
     if (runs('ping')) await benchPing(a)
     if (runs('concurrent')) await benchConcurrent(a)
-    if (runs('banlist') || runs('render') || runs('helper')) {
+    if (runs('banlist') || runs('render') || runs('helper') || runs('fleet')) {
       const client = new Fail2BanClient({ socketPath: a.socketPath, timeoutMs: 120_000 })
       const f2b = new Fail2BanCommands(client)
       await fill(f2b, 'bulk', ips(N.small))
@@ -544,6 +554,23 @@ async function main(): Promise<void> {
       await fill(f2b, 'bulk', ips(N.large - N.small, N.small))
       if (runs('banlist')) await benchBanlist(a, N.large, '100k')
       if (runs('render')) await benchRenderStep(a)
+      if (runs('fleet'))
+        await benchFleet(
+          {
+            rounds: N.rounds,
+            pings: N.pings,
+            fetches: N.fetches,
+            row,
+            ratioFigure,
+            value: (key, v) => (results[key] = Number(v.toFixed(3))),
+            load1,
+            fmt,
+            median,
+            timed
+          },
+          a,
+          N.large
+        )
       await f2b.unbanAll({ timeoutMs: 300_000 })
       await client.close()
     }

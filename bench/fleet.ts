@@ -1,0 +1,195 @@
+/**
+ * The `fleet` step of `npm run bench` (as root): the app's own services over SSH (a private sshd
+ * on 127.0.0.1, the helper pushed over the session, test/support/ssh-lab.ts) against this
+ * machine's direct socket, interleaved, as ratios. Over loopback the figures show the cost of
+ * ssh and the helper, not of a network.
+ *   - ping, and the full ban list (`get J banip --with-time`) of the step's big server;
+ *   - a ban of one IP on 3 servers vs on 1 (goal ≤ 1.3: the fleet acts on servers in parallel);
+ *   - a new server: from adding its profile to its first jail list.
+ */
+import { fleetBan } from '../src/main/fleet/fleet-actions.ts'
+import { Fail2BanClient, Fail2BanCommands } from '../src/main/fail2ban/index.ts'
+import { createAppServices } from '../src/main/services/app-services.ts'
+import { ReconnectPolicy } from '../src/main/ssh/reconnect.ts'
+import type { TestServer } from '../test/support/f2b-server.ts'
+import { startSshLab } from '../test/support/ssh-lab.ts'
+import { sshLabUnavailable } from '../test/support/sshd.ts'
+
+const r3 = (x: number): number => Number(x.toPrecision(3))
+
+export interface Recorder {
+  rounds: number
+  pings: number
+  fetches: number
+  row(name: string, ours: string, ref: string, ratio: number, sp?: unknown): void
+  ratioFigure(key: string, perRound: number[], load: { before: number; after: number }): unknown
+  value(key: string, v: number): void
+  load1(): number
+  fmt(ms: number): string
+  median(xs: number[]): number
+  timed(fn: () => Promise<unknown>): Promise<number>
+}
+
+/** `big` holds `bans` bans in its jail `bulk`; it is reached over SSH too. */
+export async function benchFleet(rec: Recorder, big: TestServer, bans: number): Promise<void> {
+  const why = sshLabUnavailable()
+  if (why) {
+    console.log(`bench: fleet step skipped: ${why}`)
+    return
+  }
+  const lab = await startSshLab(3)
+  const services = createAppServices({
+    socketPath: lab.f2b[0]!.socketPath,
+    pollIntervalMs: 600_000,
+    timeoutMs: 120_000,
+    ssh: { helperSource: lab.helperSource, policy: new ReconnectPolicy({ baseMs: 100 }) }
+  })
+  const direct = new Fail2BanClient({ socketPath: big.socketPath, timeoutMs: 120_000 })
+  const local = new Fail2BanCommands(direct)
+  try {
+    await services.start()
+    const { fleet } = services
+    const add = async (name: string, socket: string): Promise<void> => {
+      await fleet.save(null, lab.profile('srv-root', { name, remoteSocket: socket }))
+      await fleet.server(name)!.remote!.link.waitFor((s) => s.status === 'connected')
+    }
+    await add('big', big.socketPath)
+    await add('s2', lab.f2b[1]!.socketPath)
+    await add('s3', lab.f2b[2]!.socketPath)
+    const overSsh = fleet.server('big')!.services
+    await overSsh.connection.check()
+
+    // ping: the app's client through the SSH session vs the app's client on the socket
+    for (let i = 0; i < 100; i++) {
+      await overSsh.link.send(['ping'])
+      await direct.send(['ping'])
+    }
+    let before = rec.load1()
+    const sp: number[] = []
+    const dp: number[] = []
+    const pingRatios: number[] = []
+    for (let r = 0; r < rec.rounds; r++) {
+      const a: number[] = []
+      const b: number[] = []
+      for (let i = 0; i < rec.pings; i++) {
+        a.push(await rec.timed(() => overSsh.link.send(['ping'])))
+        b.push(await rec.timed(() => direct.send(['ping'])))
+      }
+      pingRatios.push(rec.median(a) / rec.median(b))
+      sp.push(...a)
+      dp.push(...b)
+    }
+    const pingSpread = rec.ratioFigure('ssh_ping_p50_ratio_vs_direct', pingRatios, {
+      before,
+      after: rec.load1()
+    })
+    rec.row(
+      'ping p50 over SSH vs local direct socket',
+      rec.fmt(rec.median(sp)),
+      rec.fmt(rec.median(dp)),
+      r3(rec.median(pingRatios)),
+      pingSpread
+    )
+
+    // the whole ban list with times, decoded by the app, over SSH vs local
+    before = rec.load1()
+    const sl: number[] = []
+    const dl: number[] = []
+    const listRatios: number[] = []
+    for (let i = 0; i < rec.fetches; i++) {
+      let n = 0
+      const a = await rec.timed(async () => (n = (await overSsh.commands.banList('bulk')).length))
+      const b = await rec.timed(() => local.banList('bulk'))
+      if (n !== bans) throw new Error(`over SSH: expected ${bans} bans, got ${n}`)
+      sl.push(a)
+      dl.push(b)
+      listRatios.push(a / b)
+    }
+    const listSpread = rec.ratioFigure('ssh_banlist_ratio_vs_direct', listRatios, {
+      before,
+      after: rec.load1()
+    })
+    rec.row(
+      `get bulk banip --with-time (${bans}) over SSH vs local`,
+      rec.fmt(rec.median(sl)),
+      rec.fmt(rec.median(dl)),
+      r3(rec.median(listRatios)),
+      listSpread
+    )
+
+    // one IP banned on 3 servers at once vs on 1
+    before = rec.load1()
+    const three = ['big', 's2', 's3']
+    const t3: number[] = []
+    const t1: number[] = []
+    const banRatios: number[] = []
+    let k = 0
+    const banOn = async (servers: string[]): Promise<number> => {
+      const ip = `203.0.113.${(k++ % 250) + 1}`
+      const ms = await rec.timed(async () => {
+        const res = await fleetBan(
+          fleet,
+          { servers, jail: 'sshd', ips: [ip], operationId: `bench-${k}` },
+          () => undefined
+        )
+        const bad = res.find((r) => !r.ok)
+        if (bad) throw new Error(`fleet ban failed on ${bad.server}`)
+      })
+      for (const s of servers) await fleet.server(s)!.services.commands.unbanIps('sshd', [ip])
+      return ms
+    }
+    for (let i = 0; i < 3; i++) await banOn(three) // warm-up
+    for (let r = 0; r < rec.rounds; r++) {
+      const a = await banOn(three)
+      const b = await banOn(['big'])
+      t3.push(a)
+      t1.push(b)
+      banRatios.push(a / b)
+    }
+    const banSpread = rec.ratioFigure('fleet_ban_3_vs_1_ratio', banRatios, {
+      before,
+      after: rec.load1()
+    })
+    rec.row(
+      'ban one IP on 3 servers vs on 1 (goal ≤ 1.3)',
+      rec.fmt(rec.median(t3)),
+      rec.fmt(rec.median(t1)),
+      r3(rec.median(banRatios)),
+      banSpread
+    )
+
+    // a new server: profile added → first jail list (ssh login, helper push, ping, status)
+    const firsts: number[] = []
+    const locals: number[] = []
+    for (let r = 0; r < Math.max(2, Math.ceil(rec.rounds / 2)); r++) {
+      const name = `new-${r}`
+      firsts.push(
+        await rec.timed(async () => {
+          await fleet.save(null, lab.profile('srv-root', { name, remoteSocket: big.socketPath }))
+          const s = fleet.server(name)!
+          await s.remote!.link.waitFor((x) => x.status === 'connected')
+          await s.services.jails.list()
+        })
+      )
+      await fleet.remove(name)
+      locals.push(
+        await rec.timed(async () => {
+          const c = new Fail2BanClient({ socketPath: big.socketPath })
+          await c.send(['status'])
+          await c.close()
+        })
+      )
+    }
+    rec.value('ssh_connect_first_jail_list_ms', rec.median(firsts))
+    rec.row(
+      'new server: profile added → first jail list over SSH (vs local socket)',
+      rec.fmt(rec.median(firsts)),
+      rec.fmt(rec.median(locals)),
+      r3(rec.median(firsts) / rec.median(locals))
+    )
+  } finally {
+    await direct.close()
+    await services.dispose()
+    await lab.stop()
+  }
+}
