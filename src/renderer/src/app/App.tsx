@@ -12,6 +12,7 @@ import { BAN_GRID_ID } from '../features/bans/components/BanTable.tsx'
 import { useBansStore } from '../features/bans/store.ts'
 import { HistoryView } from '../features/history/components/HistoryView.tsx'
 import { ConnectionBanner } from '../features/connection/components/ConnectionBanner.tsx'
+import { FleetView } from '../features/fleet/components/FleetView.tsx'
 import { selectIsConnected, selectServer } from '../features/connection/selectors.ts'
 import { useConnectionStore } from '../features/connection/store.ts'
 import { JailDetail } from '../features/jails/components/JailDetail.tsx'
@@ -27,10 +28,21 @@ import { useJailsStore } from '../features/jails/store.ts'
 import { ReloadDialog } from '../features/reload/components/ReloadDialog.tsx'
 import { useReloadStore } from '../features/reload/store.ts'
 import { SEARCH_INPUT_ID, SearchBox } from '../features/search/components/SearchBox.tsx'
+import { ActiveServerName } from '../features/servers/components/ActiveServerName.tsx'
+import { HostKeyDialog } from '../features/servers/components/HostKeyDialog.tsx'
+import { ServerSwitcher } from '../features/servers/components/ServerSwitcher.tsx'
+import { ServersDialog } from '../features/servers/components/ServersDialog.tsx'
 import { SettingsDialog } from '../features/settings/components/SettingsDialog.tsx'
 import { startTicker } from '../lib/ticker.ts'
 import { handleShortcut } from './shortcuts.ts'
-import { bootstrap, connectEvents, openBanDialog, openSettings, refreshAll } from './wiring.ts'
+import {
+  bootstrap,
+  connectEvents,
+  openBanDialog,
+  openSettings,
+  refreshAll,
+  useFleetViewOpen
+} from './wiring.ts'
 
 /** Moves the focus to the ban table (after a keyboard move), so screen readers follow the cursor. */
 function focusGrid(): void {
@@ -50,6 +62,7 @@ export function App() {
   const showAccess = useAccessStore((s) => needsAccessScreen(s, connectionStatus))
   const [view, setView] = useState<'jails' | 'history'>('jails')
   const jailNames = useJailsStore(selectJailNamesKey)
+  const fleetOpen = useFleetViewOpen()
 
   useEffect(() => {
     const stopTicker = startTicker()
@@ -113,6 +126,7 @@ export function App() {
             />
           </svg>
           <span className="brand-name">BanGUI</span>
+          <ActiveServerName />
           {server && (
             <span className="server muted" title={server.socketPath} data-testid="server-info">
               fail2ban {server.version}
@@ -173,10 +187,14 @@ export function App() {
       {view === 'history' && <HistoryView />}
       <div className="body" hidden={view === 'history'}>
         <aside className="sidebar">
-          <JailList />
+          <ServerSwitcher />
+          {/* The All servers view lists every server's jails itself. */}
+          {!fleetOpen && <JailList />}
         </aside>
         <main className="main">
-          {showAccess ? (
+          {fleetOpen ? (
+            <FleetView />
+          ) : showAccess ? (
             <AccessScreen />
           ) : jailsStatus === 'error' && !connected ? (
             <div className="empty-main">
@@ -224,6 +242,8 @@ export function App() {
       <SettingsDialog jails={jailNames === '' ? [] : jailNames.split('\n')} />
       <AuditDialog />
       <AboutDialog fail2ban={server?.version ?? null} />
+      <ServersDialog />
+      <HostKeyDialog />
     </div>
   )
 }
