@@ -72,8 +72,11 @@ export function fleetOrder(
     // One string key per row, computed once (an IP key is not free; 100k comparisons call it twice each).
     const keys: string[] = new Array<string>(n)
     for (const i of picked) {
+      // Names compare case-insensitively: "web" and "Web2" belong next to each other.
       keys[i] =
-        sort.key === 'ip' ? ipSortKey(c.ip[i]!) : sort.key === 'jail' ? c.jail[i]! : nameOf(i)
+        sort.key === 'ip'
+          ? ipSortKey(c.ip[i]!)
+          : (sort.key === 'jail' ? c.jail[i]! : nameOf(i)).toLowerCase()
     }
     // Within a server or jail, rows go by IP: the order an admin scans a group in.
     const second: string[] | null = sort.key === 'ip' ? null : new Array<string>(n)
