@@ -15,9 +15,12 @@ export const selectActiveId = (s: ServersStoreState): string => s.state?.active 
 export const selectActiveServer = (s: ServersStoreState): ServerSummary | null =>
   s.state?.servers.find((x) => x.id === s.state?.active) ?? null
 export const selectFleetTotal = (s: ServersStoreState): number => s.state?.totalBanned ?? 0
-/** The SSH profiles (this machine is not one: it cannot be edited or removed here). */
-export const selectSshServers = (s: ServersStoreState): readonly ServerSummary[] =>
-  selectServers(s).filter((x) => x.kind === 'ssh')
+/**
+ * The SSH profiles (this machine is not one: it cannot be edited or removed here). Not a hook
+ * selector: it builds a new array, which a store subscription would take for a change each time.
+ */
+export const sshServers = (servers: readonly ServerSummary[]): readonly ServerSummary[] =>
+  servers.filter((x) => x.kind === 'ssh')
 
 /** The state in one word, for the switcher row (nothing for a connected server). */
 export const STATUS_WORD: Record<ServerStatus, string> = {

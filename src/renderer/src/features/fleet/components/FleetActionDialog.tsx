@@ -107,9 +107,17 @@ function Body() {
         {sent.length > 0 && (
           <div className="fleet-results" role="status" aria-live="polite">
             {busy && (
-              <p className="progress-text" data-testid={`${p}-progress`}>
-                {progressLine(s.progress, sent.length)}
-              </p>
+              <div className="progress-wrap">
+                <progress
+                  max={sent.length}
+                  value={Object.keys(s.progress).length}
+                  aria-label={`${s.mode === 'ban' ? 'Ban' : 'Unban'} progress`}
+                  aria-valuetext={progressLine(s.progress, sent.length)}
+                />
+                <span className="progress-text" data-testid={`${p}-progress`}>
+                  {progressLine(s.progress, sent.length)}
+                </span>
+              </div>
             )}
             <ul>
               {sent.map((id) => {

@@ -15,8 +15,9 @@ export function ServerProblem({ server }: { server: ServerSummary }) {
     (s) => server.hostKey !== null && s.answered.includes(server.hostKey.token)
   )
   const [copied, setCopied] = useState(false)
-  if (server.status === 'connected' || (server.message === null && actionError === null))
-    return null
+  const down = server.status !== 'connected'
+  // A failed select or retry is shown even for a connected server (it is the admin's answer).
+  if ((!down || server.message === null) && actionError === null) return null
   const { id } = server
   const hostKey = server.failure === 'host-key-unknown' && server.hostKey !== null
   return (
@@ -25,12 +26,15 @@ export function ServerProblem({ server }: { server: ServerSummary }) {
       data-testid={`server-failure-${id}`}
       role={server.status === 'failed' ? 'alert' : 'status'}
     >
-      {server.message && <p>{server.message}</p>}
+      {down && server.message && <p>{server.message}</p>}
       {server.fix && (
-        <div className="server-fix">
-          <code className="mono" data-testid={`server-fix-${id}`}>
-            {server.fix}
-          </code>
+        <code className="server-fix mono" data-testid={`server-fix-${id}`}>
+          {server.fix}
+        </code>
+      )}
+      {actionError && <p className="error-text">{actionError}</p>}
+      <div className="server-problem-actions">
+        {server.fix && (
           <button
             type="button"
             className="small"
@@ -43,12 +47,9 @@ export function ServerProblem({ server }: { server: ServerSummary }) {
             aria-label={`Copy the line that fixes ${server.name}`}
             data-testid={`server-fix-copy-${id}`}
           >
-            {copied ? 'Copied' : 'Copy'}
+            {copied ? 'Copied' : 'Copy line'}
           </button>
-        </div>
-      )}
-      {actionError && <p className="error-text">{actionError}</p>}
-      <div className="server-problem-actions">
+        )}
         {hostKey && answeredKey && (
           <button
             type="button"
@@ -59,7 +60,7 @@ export function ServerProblem({ server }: { server: ServerSummary }) {
             Check host key…
           </button>
         )}
-        {server.status !== 'connecting' && (
+        {down && server.status !== 'connecting' && (
           <button
             type="button"
             className="small"

@@ -48,9 +48,16 @@ export function ServerSwitcher() {
             onClick={showAllServers}
             data-testid="server-all"
           >
-            <span className="fleet-icon" aria-hidden="true">
-              ⧉
-            </span>
+            <svg
+              className="fleet-icon"
+              viewBox="0 0 12 12"
+              width="10"
+              height="10"
+              aria-hidden="true"
+            >
+              <rect x="1" y="1.5" width="10" height="3.5" rx="1" fill="currentColor" />
+              <rect x="1" y="7" width="10" height="3.5" rx="1" fill="currentColor" />
+            </svg>
             <span className="jail-name">All servers</span>
             <span
               className={`badge${total > 0 ? ' hot' : ''}`}

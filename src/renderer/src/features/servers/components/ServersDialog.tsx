@@ -1,7 +1,7 @@
 import { Dialog } from '../../../app/Dialog.tsx'
 import { DialogFooter, ErrorBlock } from '../../../app/ui.tsx'
 import { useManageStore } from '../manage-store.ts'
-import { selectSshServers, STATUS_WORD } from '../selectors.ts'
+import { selectServers, sshServers, STATUS_WORD } from '../selectors.ts'
 import { useServersStore } from '../store.ts'
 import { ServerForm } from './ServerForm.tsx'
 
@@ -28,7 +28,7 @@ function ServersBody() {
 }
 
 function ServerListView() {
-  const servers = useServersStore(selectSshServers)
+  const servers = sshServers(useServersStore(selectServers))
   const confirmRemove = useManageStore((s) => s.confirmRemove)
   const removing = useManageStore((s) => s.removing)
   const removeError = useManageStore((s) => s.removeError)
