@@ -12,7 +12,9 @@ import { BAN_GRID_ID } from '../features/bans/components/BanTable.tsx'
 import { useBansStore } from '../features/bans/store.ts'
 import { HistoryView } from '../features/history/components/HistoryView.tsx'
 import { ConnectionBanner } from '../features/connection/components/ConnectionBanner.tsx'
+import { FLEET_SEARCH_INPUT_ID } from '../features/fleet/components/FleetSearch.tsx'
 import { FleetView } from '../features/fleet/components/FleetView.tsx'
+import { useFleetStore } from '../features/fleet/store.ts'
 import { selectIsConnected, selectServer } from '../features/connection/selectors.ts'
 import { useConnectionStore } from '../features/connection/store.ts'
 import { JailDetail } from '../features/jails/components/JailDetail.tsx'
@@ -34,11 +36,12 @@ import { ServerSwitcher } from '../features/servers/components/ServerSwitcher.ts
 import { ServersDialog } from '../features/servers/components/ServersDialog.tsx'
 import { SettingsDialog } from '../features/settings/components/SettingsDialog.tsx'
 import { startTicker } from '../lib/ticker.ts'
-import { handleShortcut } from './shortcuts.ts'
+import { handleShortcut, type ShortcutActions } from './shortcuts.ts'
 import {
   bootstrap,
   connectEvents,
   openBanDialog,
+  openFleetAction,
   openSettings,
   refreshAll,
   useFleetViewOpen
@@ -48,6 +51,18 @@ import {
 function focusGrid(): void {
   const grid = document.getElementById(BAN_GRID_ID)
   if (grid && document.activeElement !== grid) grid.focus({ preventScroll: true })
+}
+
+/** Shortcuts in the All servers view: Ctrl+B bans on servers, R refreshes, table keys do nothing. */
+const FLEET_KEYS: ShortcutActions = {
+  focusSearch: () => document.getElementById(FLEET_SEARCH_INPUT_ID)?.focus(),
+  openBanDialog: () => openFleetAction('ban'),
+  unbanSelected: () => undefined,
+  refresh: refreshAll,
+  moveCursor: () => false,
+  moveToEdge: () => false,
+  selectAll: () => false,
+  clearSelection: () => false
 }
 
 /** The app shell: header (search, reload, ban), connection banner, jail sidebar, jail detail. */
@@ -84,6 +99,11 @@ export function App() {
       if (e.defaultPrevented || e.isComposing) return
       // A modal dialog owns the keyboard (Escape, Tab, its own buttons).
       if (document.querySelector('dialog[open]')) return
+      // The All servers view hides the jail's ban table: its keys must not act on it unseen.
+      if (useFleetStore.getState().open) {
+        if (handleShortcut(e, FLEET_KEYS)) e.preventDefault()
+        return
+      }
       const bans = useBansStore.getState()
       const inTable = <T,>(f: () => T): T => {
         const r = f()

@@ -1,16 +1,17 @@
-import { useId } from 'react'
 import type { FindIpResult } from '../../../../../shared/model.ts'
 import { ErrorBlock } from '../../../app/ui.tsx'
 import { openFleetAction } from '../../../app/wiring.ts'
 import { useFleetSearchStore } from '../search-store.ts'
 import { serverNames, useFleetStore } from '../store.ts'
 
+/** The search field's DOM id, for the `/` shortcut in the All servers view. */
+export const FLEET_SEARCH_INPUT_ID = 'fleet-search-input'
+
 /** Which servers and jails ban an IP: one line per server, its jails or why it could not say. */
 export function FleetSearch() {
   const query = useFleetSearchStore((s) => s.query)
   const status = useFleetSearchStore((s) => s.status)
   const { setQuery, search, clear } = useFleetSearchStore.getState()
-  const inputId = useId()
   return (
     <div className="fleet-search">
       <form
@@ -21,9 +22,9 @@ export function FleetSearch() {
           void search()
         }}
       >
-        <label htmlFor={inputId}>Find an IP on all servers</label>
+        <label htmlFor={FLEET_SEARCH_INPUT_ID}>Find an IP on all servers</label>
         <input
-          id={inputId}
+          id={FLEET_SEARCH_INPUT_ID}
           className="mono"
           value={query}
           onChange={(e) => setQuery(e.target.value)}
