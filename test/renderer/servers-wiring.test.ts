@@ -2,6 +2,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import {
   connectEvents,
+  openFleetAction,
   reloadOnServer,
   showAllServers,
   showServer
@@ -178,6 +179,24 @@ describe('switching the active server', () => {
       message: null
     })
     expect(Object.keys(useFleetActionStore.getState().progress)).toEqual(['local'])
+  })
+
+  it('the fleet ban dialog opens with the connected servers ticked', () => {
+    fake.emit(
+      'serversChanged',
+      serversState('local', [
+        server('local'),
+        server('db', { status: 'failed', message: 'sudo needs a password' }),
+        server('web')
+      ])
+    )
+    openFleetAction('ban', '192.0.2.1')
+    expect(useFleetActionStore.getState()).toMatchObject({
+      open: true,
+      mode: 'ban',
+      servers: ['local', 'web'],
+      text: '192.0.2.1'
+    })
   })
 
   it('unsubscribes its events and the active-server watch', () => {
