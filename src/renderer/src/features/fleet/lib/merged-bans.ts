@@ -3,7 +3,7 @@
  * filtering produce an index order (a Uint32Array), never 100 000 row objects. Pure.
  */
 import type { FleetBanColumns } from '../../../../../shared/servers.ts'
-import { ipSortKey } from '../../bans/lib/ban-view.ts'
+import { ipSortKey, ipv4Rank } from '../../bans/lib/ban-view.ts'
 
 export type FleetSortKey = 'server' | 'jail' | 'ip' | 'bannedAt' | 'expiresAt'
 export interface FleetSort {
@@ -32,7 +32,47 @@ export function rowCount(c: FleetBanColumns): number {
   )
 }
 
-const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+/**
+ * Each picked row's rank of `keyOf` (equal keys share a rank), for sorting by numbers instead
+ * of strings. The distinct keys are sorted once, in code-unit order (what `<` gives).
+ */
+function ranks(picked: readonly number[], n: number, keyOf: (i: number) => string): Float64Array {
+  const keys: string[] = new Array<string>(n)
+  const distinct = new Map<string, number>()
+  for (const i of picked) {
+    const k = keyOf(i)
+    keys[i] = k
+    distinct.set(k, 0)
+  }
+  const sorted = [...distinct.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  for (let r = 0; r < sorted.length; r++) distinct.set(sorted[r]!, r)
+  const out = new Float64Array(n)
+  for (const i of picked) out[i] = distinct.get(keys[i]!)!
+  return out
+}
+
+/** Where non-IPv4 addresses start: after every IPv4 rank (32 address bits, 6 prefix bits). */
+const AFTER_IPV4 = 2 ** 38
+
+/**
+ * Each picked row's IP as a number in the jail table's IP order: IPv4 by the bans feature's
+ * numeric rank (no string built; most fleets are mostly IPv4), the rest ranked by ipSortKey
+ * and placed after them, as ipSortKey places them.
+ */
+function ipValues(c: FleetBanColumns, picked: readonly number[], n: number): Float64Array {
+  const out = new Float64Array(n)
+  const other: number[] = []
+  for (const i of picked) {
+    const r = ipv4Rank(c.ip[i]!)
+    if (r >= 0) out[i] = r
+    else other.push(i)
+  }
+  if (other.length > 0) {
+    const r = ranks(other, n, (i) => ipSortKey(c.ip[i]!))
+    for (const i of other) out[i] = AFTER_IPV4 + r[i]!
+  }
+  return out
+}
 
 /**
  * Row indexes sorted by `sort`, restricted to rows whose IP, jail or server name contains
@@ -69,20 +109,18 @@ export function fleetOrder(
     for (const i of picked) v[i] = col[i] ?? Number.POSITIVE_INFINITY
     cmp = (a, b) => (v[a]! < v[b]! ? -dir : v[a]! > v[b]! ? dir : a - b)
   } else {
-    // One string key per row, computed once (an IP key is not free; 100k comparisons call it twice each).
-    const keys: string[] = new Array<string>(n)
-    for (const i of picked) {
-      // Names compare case-insensitively: "web" and "Web2" belong next to each other.
-      keys[i] =
-        sort.key === 'ip'
-          ? ipSortKey(c.ip[i]!)
-          : (sort.key === 'jail' ? c.jail[i]! : nameOf(i)).toLowerCase()
+    // Strings become numbers first, so the row sort compares numbers, not strings.
+    const ipRank = ipValues(c, picked, n)
+    if (sort.key === 'ip') {
+      cmp = (a, b) => (ipRank[a]! - ipRank[b]!) * dir || a - b
+    } else {
+      // Names compare case-insensitively ("web" next to "Web2"); within a group, rows go by IP:
+      // the order an admin scans a group in.
+      const group = ranks(picked, n, (i) =>
+        (sort.key === 'jail' ? c.jail[i]! : nameOf(i)).toLowerCase()
+      )
+      cmp = (a, b) => (group[a]! - group[b]!) * dir || ipRank[a]! - ipRank[b]! || a - b
     }
-    // Within a server or jail, rows go by IP: the order an admin scans a group in.
-    const second: string[] | null = sort.key === 'ip' ? null : new Array<string>(n)
-    if (second) for (const i of picked) second[i] = ipSortKey(c.ip[i]!)
-    cmp = (a, b) =>
-      cmpStr(keys[a]!, keys[b]!) * dir || (second ? cmpStr(second[a]!, second[b]!) : 0) || a - b
   }
   picked.sort(cmp)
   return Uint32Array.from(picked)
