@@ -78,6 +78,24 @@ describe('merged ban order', () => {
     expect(ipsIn({ key: 'ip', dir: -1 }).slice(3)).toEqual(['db/10.0.0.2', 'web/10.0.0.2'])
   })
 
+  it('sorts IPv6 by address too, networks before their first address', () => {
+    const v6 = columns([
+      ['web', 'sshd', '2001:db8::10', 1, 2],
+      ['web', 'sshd', '2001:db8::9', 1, 2],
+      ['web', 'sshd', '2001:db8::/64', 1, 2],
+      ['web', 'sshd', '192.0.2.0/24', 1, 2],
+      ['web', 'sshd', '192.0.2.0', 1, 2]
+    ])
+    const order = fleetOrder(v6, { key: 'ip', dir: 1 }, '', names)
+    expect(Array.from(order, (i) => v6.ip[i])).toEqual([
+      '192.0.2.0/24',
+      '192.0.2.0',
+      '2001:db8::/64',
+      '2001:db8::9',
+      '2001:db8::10'
+    ])
+  })
+
   it('sorts times as numbers, newest first by default; permanent bans expire last', () => {
     expect(ipsIn({ key: 'bannedAt', dir: -1 })).toEqual([
       'db/10.0.0.2',
