@@ -23,6 +23,7 @@ export function ServerSwitcher() {
   const active = useServersStore(selectActiveId)
   const total = useServersStore(selectFleetTotal)
   const selecting = useServersStore((s) => s.selecting)
+  const loadError = useServersStore((s) => (s.status === 'error' ? s.error : null))
   const fleetOpen = useFleetViewOpen()
 
   return (
@@ -38,6 +39,18 @@ export function ServerSwitcher() {
           Servers…
         </button>
       </div>
+      {loadError && (
+        <p className="side-state error-text" data-testid="servers-error">
+          Could not list the servers: {loadError}{' '}
+          <button
+            type="button"
+            className="link"
+            onClick={() => void useServersStore.getState().load()}
+          >
+            Try again
+          </button>
+        </p>
+      )}
       <ul className="jail-list server-list">
         <li>
           <button
