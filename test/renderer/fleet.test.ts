@@ -19,11 +19,13 @@ import {
 } from '../../src/renderer/src/features/fleet/search-store.ts'
 import { jailNames, resultText } from '../../src/renderer/src/features/fleet/selectors.ts'
 import {
+  fleetDigest,
   initialFleetState,
   REFRESH_DEBOUNCE_MS,
   useFleetStore
 } from '../../src/renderer/src/features/fleet/store.ts'
 import { createFakeBangui, deferred, failure, type FakeBangui } from './fake-bangui.ts'
+import { server } from './servers-fixtures.ts'
 
 let fake: FakeBangui
 beforeEach(() => {
@@ -200,6 +202,29 @@ describe('All servers view store', () => {
     useFleetStore.getState().close()
     await vi.advanceTimersByTimeAsync(REFRESH_DEBOUNCE_MS * 2)
     expect(fake.names()).toHaveLength(2)
+  })
+
+  it('a server report with the same states and counts does not reload the view', async () => {
+    vi.useFakeTimers()
+    fake.answers.fleetOverview = overview
+    fake.answers.fleetBans = c
+    useFleetStore.setState({ open: true })
+    const report = (banned: number) =>
+      fleetDigest([server('web', { banned }), server('db', { status: 'failed' })])
+    useFleetStore.getState().scheduleRefresh(report(5))
+    await vi.advanceTimersByTimeAsync(REFRESH_DEBOUNCE_MS * 2)
+    useFleetStore.getState().scheduleRefresh(report(5))
+    await vi.advanceTimersByTimeAsync(REFRESH_DEBOUNCE_MS * 2)
+    expect(fake.names().filter((n) => n === 'fleetBans')).toHaveLength(1)
+    useFleetStore.getState().scheduleRefresh(report(6))
+    await vi.advanceTimersByTimeAsync(REFRESH_DEBOUNCE_MS * 2)
+    expect(fake.names().filter((n) => n === 'fleetBans')).toHaveLength(2)
+    // shown again later: the same report is news to the fresh view
+    useFleetStore.getState().close()
+    useFleetStore.setState({ open: true })
+    useFleetStore.getState().scheduleRefresh(report(6))
+    await vi.advanceTimersByTimeAsync(REFRESH_DEBOUNCE_MS * 2)
+    expect(fake.names().filter((n) => n === 'fleetBans')).toHaveLength(3)
   })
 
   it('a late answer after close is dropped', async () => {

@@ -19,7 +19,7 @@ import { connectionApi } from '../features/connection/api.ts'
 import { useConnectionStore } from '../features/connection/store.ts'
 import { useFleetActionStore } from '../features/fleet/action-store.ts'
 import { fleetApi } from '../features/fleet/api.ts'
-import { useFleetStore } from '../features/fleet/store.ts'
+import { fleetDigest, useFleetStore } from '../features/fleet/store.ts'
 import { jailsApi } from '../features/jails/api.ts'
 import {
   defaultBanJail,
@@ -202,7 +202,7 @@ export function connectEvents(): () => void {
     auditApi.onAppend((entry) => useAuditStore.getState().append(entry)),
     serversApi.onChange((state) => {
       useServersStore.getState().apply(state)
-      useFleetStore.getState().scheduleRefresh()
+      useFleetStore.getState().scheduleRefresh(fleetDigest(state.servers))
     }),
     fleetApi.onProgress((p) => useFleetActionStore.getState().applyProgress(p)),
     watchActiveServer()

@@ -4,7 +4,7 @@
  * debounced when main reports server changes (every poll may report one; one reload per burst).
  */
 import { create } from 'zustand'
-import type { FleetBanColumns, FleetOverview } from '../../../../shared/servers.ts'
+import type { FleetBanColumns, FleetOverview, ServerSummary } from '../../../../shared/servers.ts'
 import { errorMessage } from '../../lib/app-error.ts'
 import type { LoadStatus } from '../../lib/load-status.ts'
 import { fleetApi } from './api.ts'
@@ -36,8 +36,11 @@ export interface FleetActions {
   show(): void
   close(): void
   refresh(): Promise<void>
-  /** A refresh after {@link REFRESH_DEBOUNCE_MS} of quiet; only while the view is shown. */
-  scheduleRefresh(): void
+  /**
+   * A refresh after {@link REFRESH_DEBOUNCE_MS} of quiet; only while the view is shown. With
+   * `key` (a digest of what changed), nothing is scheduled when the last refresh saw that key.
+   */
+  scheduleRefresh(key?: string): void
   setSort(key: FleetSortKey): void
   setFilter(text: string): void
 }
@@ -65,9 +68,20 @@ export function serverNames(overview: FleetOverview | null): Map<string, string>
   return new Map((overview?.servers ?? []).map((s) => [s.id, s.name]))
 }
 
+/**
+ * What a ServersState says about the fleet's content: each server's state and counts. Main may
+ * report servers every poll; a report with the same digest would reload 100 000 rows for nothing.
+ * (A ban replaced by another within one poll keeps the counts: the next change or Refresh shows it.)
+ */
+export function fleetDigest(servers: readonly ServerSummary[]): string {
+  return JSON.stringify(servers.map((s) => [s.id, s.status, s.jails, s.banned]))
+}
+
 export const useFleetStore = create<FleetStore>()((set, get) => {
   let seq = 0
   let timer: ReturnType<typeof setTimeout> | null = null
+  /** The digest the pending or last automatic refresh was for. */
+  let seenKey: string | null = null
   const stopTimer = (): void => {
     if (timer !== null) clearTimeout(timer)
     timer = null
@@ -86,6 +100,7 @@ export const useFleetStore = create<FleetStore>()((set, get) => {
     },
     close() {
       stopTimer()
+      seenKey = null
       // Late answers of a running refresh are dropped; the next show loads afresh.
       seq++
       set({ open: false, refreshing: false })
@@ -120,8 +135,12 @@ export const useFleetStore = create<FleetStore>()((set, get) => {
       reorder()
       set({ refreshing: false })
     },
-    scheduleRefresh() {
+    scheduleRefresh(key) {
       if (!get().open) return
+      if (key !== undefined) {
+        if (key === seenKey) return
+        seenKey = key
+      }
       stopTimer()
       timer = setTimeout(() => {
         timer = null
