@@ -5,6 +5,7 @@ import {
   openFleetAction,
   reloadOnServer,
   showAllServers,
+  showJailOnServer,
   showServer
 } from '../../src/renderer/src/app/wiring.ts'
 import { initialBansState, useBansStore } from '../../src/renderer/src/features/bans/store.ts'
@@ -197,6 +198,27 @@ describe('switching the active server', () => {
       servers: ['local', 'web'],
       text: '192.0.2.1'
     })
+  })
+
+  it('a jail of the All servers view opens on its server, selected once the new list is in', async () => {
+    onLocal()
+    useFleetStore.setState({ open: true })
+    fake.answers.selectServer = serversState('web', [server('local'), server('web')])
+    fake.answers.listJails = [jail('sshd'), jail('nginx')]
+    fake.answers.listBans = []
+    await showJailOnServer('web', 'nginx')
+    expect(useFleetStore.getState().open).toBe(false)
+    await vi.waitFor(() => expect(useJailsStore.getState().jails).toHaveLength(2))
+    expect(useJailsStore.getState().selected).toBe('nginx')
+  })
+
+  it('"Unban it on servers…" ticks the servers given, in the switcher’s order', () => {
+    fake.emit(
+      'serversChanged',
+      serversState('local', [server('local'), server('db'), server('web')])
+    )
+    openFleetAction('unban', '192.0.2.1', ['web', 'db'])
+    expect(useFleetActionStore.getState().servers).toEqual(['db', 'web'])
   })
 
   it('unsubscribes its events and the active-server watch', () => {

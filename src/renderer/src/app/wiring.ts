@@ -108,12 +108,27 @@ export function openServers(): void {
   useManageStore.getState().show()
 }
 
-/** Opens the fleet-wide ban or unban dialog with the connected servers ticked. */
-export function openFleetAction(mode: 'ban' | 'unban', text?: string): void {
-  const connected = selectServers(useServersStore.getState())
-    .filter((s) => s.status === 'connected')
+/**
+ * Opens the fleet-wide ban or unban dialog with `servers` ticked (by default the connected
+ * ones), in the switcher's order.
+ */
+export function openFleetAction(
+  mode: 'ban' | 'unban',
+  text?: string,
+  servers?: readonly string[]
+): void {
+  const ticked = selectServers(useServersStore.getState())
+    .filter((s) => (servers ? servers.includes(s.id) : s.status === 'connected'))
     .map((s) => s.id)
-  useFleetActionStore.getState().show(mode, connected, text)
+  useFleetActionStore.getState().show(mode, ticked, text)
+}
+
+/** Shows one jail of one server: leaves the All servers view, switches, selects the jail. */
+export async function showJailOnServer(id: string, jail: string): Promise<void> {
+  useFleetStore.getState().close()
+  // A switch resets the jails and starts their load; a selection made now survives that load
+  // when the jail is in it (the list keeps a valid selection).
+  if (await useServersStore.getState().select(id)) useJailsStore.getState().select(jail)
 }
 
 /**

@@ -1,6 +1,6 @@
 import { ErrorBlock } from '../../../app/ui.tsx'
 import { formatCount, plural } from '../../../lib/format.ts'
-import { reloadOnServer } from '../../../app/wiring.ts'
+import { reloadOnServer, showJailOnServer } from '../../../app/wiring.ts'
 import { useFleetStore } from '../store.ts'
 
 /** The jails grouped by server, with each server's Reload…. */
@@ -68,7 +68,15 @@ export function FleetJails() {
                     data-testid={`fleet-jail-${s.id}-${j.name}`}
                   >
                     <td>
-                      {j.name}
+                      <button
+                        type="button"
+                        className="link"
+                        onClick={() => void showJailOnServer(s.id, j.name)}
+                        aria-label={`Show ${j.name} on ${s.name}`}
+                        data-testid={`fleet-jail-open-${s.id}-${j.name}`}
+                      >
+                        {j.name}
+                      </button>
                       {!j.running && <span className="muted small"> (stopped)</span>}
                     </td>
                     <td className="num">{formatCount(j.currentlyBanned)}</td>

@@ -68,7 +68,13 @@ function SearchResults() {
             <button
               type="button"
               className="link"
-              onClick={() => openFleetAction('unban', ip)}
+              onClick={() =>
+                openFleetAction(
+                  'unban',
+                  ip,
+                  results.filter((r) => r.ok && banCount(r.value) > 0).map((r) => r.server)
+                )
+              }
               data-testid="fleet-search-unban"
             >
               Unban it on servers…
