@@ -12,6 +12,9 @@ import { BAN_GRID_ID } from '../features/bans/components/BanTable.tsx'
 import { useBansStore } from '../features/bans/store.ts'
 import { HistoryView } from '../features/history/components/HistoryView.tsx'
 import { ConnectionBanner } from '../features/connection/components/ConnectionBanner.tsx'
+import { FLEET_SEARCH_INPUT_ID } from '../features/fleet/components/FleetSearch.tsx'
+import { FleetView } from '../features/fleet/components/FleetView.tsx'
+import { useFleetStore } from '../features/fleet/store.ts'
 import { selectIsConnected, selectServer } from '../features/connection/selectors.ts'
 import { useConnectionStore } from '../features/connection/store.ts'
 import { JailDetail } from '../features/jails/components/JailDetail.tsx'
@@ -27,15 +30,39 @@ import { useJailsStore } from '../features/jails/store.ts'
 import { ReloadDialog } from '../features/reload/components/ReloadDialog.tsx'
 import { useReloadStore } from '../features/reload/store.ts'
 import { SEARCH_INPUT_ID, SearchBox } from '../features/search/components/SearchBox.tsx'
+import { ActiveServerName } from '../features/servers/components/ActiveServerName.tsx'
+import { HostKeyDialog } from '../features/servers/components/HostKeyDialog.tsx'
+import { ServerSwitcher } from '../features/servers/components/ServerSwitcher.tsx'
+import { ServersDialog } from '../features/servers/components/ServersDialog.tsx'
 import { SettingsDialog } from '../features/settings/components/SettingsDialog.tsx'
 import { startTicker } from '../lib/ticker.ts'
-import { handleShortcut } from './shortcuts.ts'
-import { bootstrap, connectEvents, openBanDialog, openSettings, refreshAll } from './wiring.ts'
+import { handleShortcut, type ShortcutActions } from './shortcuts.ts'
+import {
+  bootstrap,
+  connectEvents,
+  openBanDialog,
+  openFleetAction,
+  openSettings,
+  refreshAll,
+  useFleetViewOpen
+} from './wiring.ts'
 
 /** Moves the focus to the ban table (after a keyboard move), so screen readers follow the cursor. */
 function focusGrid(): void {
   const grid = document.getElementById(BAN_GRID_ID)
   if (grid && document.activeElement !== grid) grid.focus({ preventScroll: true })
+}
+
+/** Shortcuts in the All servers view: Ctrl+B bans on servers, R refreshes, table keys do nothing. */
+const FLEET_KEYS: ShortcutActions = {
+  focusSearch: () => document.getElementById(FLEET_SEARCH_INPUT_ID)?.focus(),
+  openBanDialog: () => openFleetAction('ban'),
+  unbanSelected: () => undefined,
+  refresh: refreshAll,
+  moveCursor: () => false,
+  moveToEdge: () => false,
+  selectAll: () => false,
+  clearSelection: () => false
 }
 
 /** The app shell: header (search, reload, ban), connection banner, jail sidebar, jail detail. */
@@ -50,6 +77,7 @@ export function App() {
   const showAccess = useAccessStore((s) => needsAccessScreen(s, connectionStatus))
   const [view, setView] = useState<'jails' | 'history'>('jails')
   const jailNames = useJailsStore(selectJailNamesKey)
+  const fleetOpen = useFleetViewOpen()
 
   useEffect(() => {
     const stopTicker = startTicker()
@@ -71,6 +99,11 @@ export function App() {
       if (e.defaultPrevented || e.isComposing) return
       // A modal dialog owns the keyboard (Escape, Tab, its own buttons).
       if (document.querySelector('dialog[open]')) return
+      // The All servers view hides the jail's ban table: its keys must not act on it unseen.
+      if (useFleetStore.getState().open) {
+        if (handleShortcut(e, FLEET_KEYS)) e.preventDefault()
+        return
+      }
       const bans = useBansStore.getState()
       const inTable = <T,>(f: () => T): T => {
         const r = f()
@@ -113,6 +146,7 @@ export function App() {
             />
           </svg>
           <span className="brand-name">BanGUI</span>
+          <ActiveServerName />
           {server && (
             <span className="server muted" title={server.socketPath} data-testid="server-info">
               fail2ban {server.version}
@@ -173,10 +207,14 @@ export function App() {
       {view === 'history' && <HistoryView />}
       <div className="body" hidden={view === 'history'}>
         <aside className="sidebar">
-          <JailList />
+          <ServerSwitcher />
+          {/* The All servers view lists every server's jails itself. */}
+          {!fleetOpen && <JailList />}
         </aside>
         <main className="main">
-          {showAccess ? (
+          {fleetOpen ? (
+            <FleetView />
+          ) : showAccess ? (
             <AccessScreen />
           ) : jailsStatus === 'error' && !connected ? (
             <div className="empty-main">
@@ -224,6 +262,8 @@ export function App() {
       <SettingsDialog jails={jailNames === '' ? [] : jailNames.split('\n')} />
       <AuditDialog />
       <AboutDialog fail2ban={server?.version ?? null} />
+      <ServersDialog />
+      <HostKeyDialog />
     </div>
   )
 }

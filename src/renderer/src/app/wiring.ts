@@ -17,9 +17,23 @@ import { bansApi } from '../features/bans/api.ts'
 import { useBansStore } from '../features/bans/store.ts'
 import { connectionApi } from '../features/connection/api.ts'
 import { useConnectionStore } from '../features/connection/store.ts'
+import { useFleetActionStore } from '../features/fleet/action-store.ts'
+import { fleetApi } from '../features/fleet/api.ts'
+import { fleetDigest, useFleetStore } from '../features/fleet/store.ts'
 import { jailsApi } from '../features/jails/api.ts'
-import { defaultBanJail, selectJails, selectRunningNamesKey } from '../features/jails/selectors.ts'
-import { useJailsStore } from '../features/jails/store.ts'
+import {
+  defaultBanJail,
+  selectJails,
+  selectRunningNamesKey,
+  selectWatchedJail
+} from '../features/jails/selectors.ts'
+import { initialJailsState, useJailsStore } from '../features/jails/store.ts'
+import { useReloadStore } from '../features/reload/store.ts'
+import { useSearchStore } from '../features/search/store.ts'
+import { serversApi } from '../features/servers/api.ts'
+import { useManageStore } from '../features/servers/manage-store.ts'
+import { selectServers } from '../features/servers/selectors.ts'
+import { useServersStore } from '../features/servers/store.ts'
 import { settingsApi } from '../features/settings/api.ts'
 import { useSettingsStore } from '../features/settings/store.ts'
 import { setOnline } from '../lib/online.ts'
@@ -31,6 +45,90 @@ export function refreshAll(): void {
   if (jails.selected) void jails.loadSettings(jails.selected)
   void useBansStore.getState().refresh()
   void useConnectionStore.getState().loadServerInfo()
+  if (useFleetStore.getState().open) void useFleetStore.getState().refresh()
+}
+
+/**
+ * After the active server changed: everything the jail views show belonged to the old server,
+ * so they start over as on a fresh start (jails, selection, settings, bans, search, server
+ * info) and open dialogs of the old server close.
+ */
+export function resetForServer(): void {
+  useJailsStore.setState(initialJailsState)
+  // show(null) also drops a list still loading for the old server (its answer is ignored).
+  void useBansStore.getState().show(null)
+  useSearchStore.getState().clear()
+  useConnectionStore.setState({ server: null })
+  useReloadStore.getState().close()
+  useBanDialogStore.getState().close()
+  void useConnectionStore.getState().load()
+  void useJailsStore
+    .getState()
+    .load()
+    .then(() => {
+      // The App shows the watched jail's bans on a change; when the new server's first jail has
+      // the old one's name there is no change to see, so ask for it here (a repeat is a no-op).
+      void useBansStore.getState().show(selectWatchedJail(useJailsStore.getState()))
+    })
+}
+
+/** Resets the per-server views whenever the active server changes, however it changed. */
+function watchActiveServer(): () => void {
+  return useServersStore.subscribe((s, prev) => {
+    const now = s.state?.active
+    const before = prev.state?.active
+    if (now !== undefined && before !== undefined && now !== before) resetForServer()
+  })
+}
+
+/** True while the All servers view is shown (the switcher's "All servers" is current). */
+export const useFleetViewOpen = () => useFleetStore((s) => s.open)
+
+/** Shows the All servers view. */
+export function showAllServers(): void {
+  useFleetStore.getState().show()
+}
+
+/** Shows one server's jails: leaves the All servers view and makes `id` the active server. */
+export function showServer(id: string): void {
+  useFleetStore.getState().close()
+  void useServersStore.getState().select(id)
+}
+
+/** Reload on one server: makes it active (its jails load), then opens the reload dialog. */
+export async function reloadOnServer(id: string): Promise<void> {
+  if (await useServersStore.getState().select(id)) useReloadStore.getState().show(null)
+}
+
+/** Every server (this machine first), for the fleet-wide dialogs. */
+export const useServerChoices = () => useServersStore(selectServers)
+
+/** Opens the Servers dialog (profiles: add, edit, remove, test). */
+export function openServers(): void {
+  useManageStore.getState().show()
+}
+
+/**
+ * Opens the fleet-wide ban or unban dialog with `servers` ticked (by default the connected
+ * ones), in the switcher's order.
+ */
+export function openFleetAction(
+  mode: 'ban' | 'unban',
+  text?: string,
+  servers?: readonly string[]
+): void {
+  const ticked = selectServers(useServersStore.getState())
+    .filter((s) => (servers ? servers.includes(s.id) : s.status === 'connected'))
+    .map((s) => s.id)
+  useFleetActionStore.getState().show(mode, ticked, text)
+}
+
+/** Shows one jail of one server: leaves the All servers view, switches, selects the jail. */
+export async function showJailOnServer(id: string, jail: string): Promise<void> {
+  useFleetStore.getState().close()
+  // A switch resets the jails and starts their load; a selection made now survives that load
+  // when the jail is in it (the list keeps a valid selection).
+  if (await useServersStore.getState().select(id)) useJailsStore.getState().select(jail)
 }
 
 /**
@@ -94,6 +192,7 @@ export function bootstrap(): void {
     })
   void useAccessStore.getState().load()
   void useJailsStore.getState().load()
+  void useServersStore.getState().load()
 }
 
 /** Subscribes the stores to main's events; returns the function that unsubscribes them all. */
@@ -115,7 +214,13 @@ export function connectEvents(): () => void {
     banDialogApi.onProgress((p) => useBanDialogStore.getState().applyProgress(p)),
     accessApi.onChange((state) => useAccessStore.getState().apply(state)),
     settingsApi.onChange((state) => useSettingsStore.getState().apply(state)),
-    auditApi.onAppend((entry) => useAuditStore.getState().append(entry))
+    auditApi.onAppend((entry) => useAuditStore.getState().append(entry)),
+    serversApi.onChange((state) => {
+      useServersStore.getState().apply(state)
+      useFleetStore.getState().scheduleRefresh(fleetDigest(state.servers))
+    }),
+    fleetApi.onProgress((p) => useFleetActionStore.getState().applyProgress(p)),
+    watchActiveServer()
   ]
   return () => {
     for (const off of offs) off()

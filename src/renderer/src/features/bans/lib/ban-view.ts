@@ -78,7 +78,7 @@ const expiryOf = (b: Ban): number => b.expiresAt ?? Number.POSITIVE_INFINITY
 const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
 /** The IPv4 part of a sort: address value, then prefix (a network before its first address). */
-function ipv4Rank(ip: string): number {
+export function ipv4Rank(ip: string): number {
   const slash = ip.indexOf('/')
   const value = ipv4Value(slash === -1 ? ip : ip.slice(0, slash))
   if (value < 0) return -1
