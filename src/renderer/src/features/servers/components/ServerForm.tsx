@@ -67,6 +67,13 @@ export function ServerForm() {
         mono
       />
       <TextField
+        field="remoteConf"
+        label="fail2ban configuration on the server (optional)"
+        hint="For reloads. Empty: /etc/fail2ban."
+        testId="server-form-conf"
+        mono
+      />
+      <TextField
         field="identityFile"
         label="Identity file, ssh -i (optional)"
         hint="An absolute path on this machine; empty: your ssh config and agent decide."

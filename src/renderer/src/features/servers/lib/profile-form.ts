@@ -17,6 +17,7 @@ export interface ProfileForm {
   become: BecomeRoot
   helper: HelperMode
   remoteSocket: string
+  remoteConf: string
   identityFile: string
   sshConfig: string
 }
@@ -29,6 +30,7 @@ export const EMPTY_FORM: ProfileForm = Object.freeze({
   become: 'root-login',
   helper: 'push',
   remoteSocket: '',
+  remoteConf: '',
   identityFile: '',
   sshConfig: ''
 })
@@ -40,6 +42,7 @@ export function formFromProfile(p: ServerProfile): ProfileForm {
     become: p.become,
     helper: p.helper,
     remoteSocket: p.remoteSocket ?? '',
+    remoteConf: p.remoteConf ?? '',
     identityFile: p.identityFile ?? '',
     sshConfig: p.sshConfig ?? ''
   }
@@ -53,7 +56,7 @@ export function profileFromForm(f: ProfileForm): Record<string, string> {
     become: f.become,
     helper: f.helper
   }
-  for (const key of ['remoteSocket', 'identityFile', 'sshConfig'] as const) {
+  for (const key of ['remoteSocket', 'remoteConf', 'identityFile', 'sshConfig'] as const) {
     const v = f[key].trim()
     if (v !== '') out[key] = v
   }
