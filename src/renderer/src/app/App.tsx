@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { AccessScreen } from '../features/access/components/AccessScreen.tsx'
 import { needsAccessScreen } from '../features/access/selectors.ts'
 import { useAccessStore } from '../features/access/store.ts'
@@ -78,6 +78,11 @@ export function App() {
   const [view, setView] = useState<'jails' | 'history'>('jails')
   const jailNames = useJailsStore(selectJailNamesKey)
   const fleetOpen = useFleetViewOpen()
+  // read by the key handler, which is installed once
+  const viewRef = useRef(view)
+  useEffect(() => {
+    viewRef.current = view
+  }, [view])
 
   useEffect(() => {
     const stopTicker = startTicker()
@@ -99,6 +104,8 @@ export function App() {
       if (e.defaultPrevented || e.isComposing) return
       // A modal dialog owns the keyboard (Escape, Tab, its own buttons).
       if (document.querySelector('dialog[open]')) return
+      // The History view hides the jail's ban table too: its keys must not act on it unseen.
+      if (viewRef.current === 'history') return
       // The All servers view hides the jail's ban table: its keys must not act on it unseen.
       if (useFleetStore.getState().open) {
         if (handleShortcut(e, FLEET_KEYS)) e.preventDefault()
