@@ -11,6 +11,7 @@ import { fleetBan } from '../src/main/fleet/fleet-actions.ts'
 import { Fail2BanClient, Fail2BanCommands } from '../src/main/fail2ban/index.ts'
 import { createAppServices } from '../src/main/services/app-services.ts'
 import { ReconnectPolicy } from '../src/main/ssh/reconnect.ts'
+import type { ServerLink } from '../src/main/ssh/server-link.ts'
 import type { TestServer } from '../test/support/f2b-server.ts'
 import { startSshLab } from '../test/support/ssh-lab.ts'
 import { sshLabUnavailable } from '../test/support/sshd.ts'
@@ -28,6 +29,12 @@ export interface Recorder {
   fmt(ms: number): string
   median(xs: number[]): number
   timed(fn: () => Promise<unknown>): Promise<number>
+}
+
+/** Resolves once the link is connected; throws on a failure instead of waiting forever. */
+async function connected(link: ServerLink): Promise<void> {
+  const s = await link.waitFor((x) => x.status === 'connected' || x.status === 'failed')
+  if (s.status === 'failed') throw new Error(`bench: ${s.error.message}`)
 }
 
 /** `big` holds `bans` bans in its jail `bulk`; it is reached over SSH too. */
@@ -51,7 +58,7 @@ export async function benchFleet(rec: Recorder, big: TestServer, bans: number): 
     const { fleet } = services
     const add = async (name: string, socket: string): Promise<void> => {
       await fleet.save(null, lab.profile('srv-root', { name, remoteSocket: socket }))
-      await fleet.server(name)!.remote!.link.waitFor((s) => s.status === 'connected')
+      await connected(fleet.server(name)!.remote!.link)
     }
     await add('big', big.socketPath)
     await add('s2', lab.f2b[1]!.socketPath)
@@ -167,7 +174,7 @@ export async function benchFleet(rec: Recorder, big: TestServer, bans: number): 
         await rec.timed(async () => {
           await fleet.save(null, lab.profile('srv-root', { name, remoteSocket: big.socketPath }))
           const s = fleet.server(name)!
-          await s.remote!.link.waitFor((x) => x.status === 'connected')
+          await connected(s.remote!.link)
           await s.services.jails.list()
         })
       )

@@ -151,22 +151,52 @@ export function freePort(): Promise<number> {
   })
 }
 
+/**
+ * Labs in parallel test processes share /run/sshd: each registers itself in USERS_DIR, and the
+ * last one out removes the directory if a lab created it (never one the system had).
+ */
+const USERS_DIR = '/run/bangui-sshlab-privsep'
+const CREATED = join(USERS_DIR, 'created-by-a-lab')
+
+function usePrivsepDir(): void {
+  mkdirSync(USERS_DIR, { recursive: true, mode: 0o700 })
+  const me = join(USERS_DIR, `user-${process.pid}`)
+  writeFileSync(me, '')
+  if (!existsSync(PRIVSEP_DIR)) {
+    mkdirSync(PRIVSEP_DIR, { mode: 0o755 })
+    writeFileSync(CREATED, '')
+  }
+  cleanups.push(() => {
+    rmSync(me, { force: true })
+    const others = readdirSync(USERS_DIR).filter(
+      (f) => f.startsWith('user-') && pidAlive(Number(f.slice(5)))
+    )
+    if (others.length > 0) return
+    try {
+      if (existsSync(CREATED)) rmdirSync(PRIVSEP_DIR)
+    } catch {
+      // not empty or gone: leave it
+    }
+    rmSync(USERS_DIR, { recursive: true, force: true })
+  })
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
 /** A world-readable temp dir for a lab; removed at exit. */
 export function makeLabDir(): string {
   hook()
   const dir = mkdtempSync(join(tmpdir(), 'bangui-sshlab-'))
   chmodSync(dir, 0o755)
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
-  if (!existsSync(PRIVSEP_DIR)) {
-    mkdirSync(PRIVSEP_DIR, { mode: 0o755 })
-    cleanups.push(() => {
-      try {
-        rmdirSync(PRIVSEP_DIR)
-      } catch {
-        // not empty or gone: leave it
-      }
-    })
-  }
+  usePrivsepDir()
   return dir
 }
 
