@@ -31,10 +31,10 @@ import {
   checkJailName,
   MAX_IPS_PER_REQUEST
 } from './validation.ts'
-import { settingsPatchSchema, type SettingsState } from './settings.ts'
+import { serverProfileSchema, settingsPatchSchema, type SettingsState } from './settings.ts'
 import { ACCESS_MODES, type AccessState, type SudoCheck } from './access.ts'
 import type { BanColumns } from './ban-columns.ts'
-import { hasControl, parseServerProfile, SshProfileError } from './server-profile.ts'
+import { hasControl } from './server-profile.ts'
 import type {
   FleetBanColumns,
   FleetFindResult,
@@ -167,18 +167,6 @@ const serverIdSchema = z
   .min(1)
   .max(64)
   .refine((v) => !hasControl(v), 'the server id contains a control character')
-/** A profile from the renderer: the same grammar as the settings file's (server-profile.ts). */
-const serverProfileSchema = z.unknown().transform((v, ctx) => {
-  try {
-    return parseServerProfile(v)
-  } catch (err) {
-    ctx.addIssue({
-      code: 'custom',
-      message: err instanceof SshProfileError ? err.message : 'not a server profile'
-    })
-    return z.NEVER
-  }
-})
 const operationIdSchema = z.string().regex(/^[A-Za-z0-9-]{1,64}$/)
 const serverListSchema = z.array(serverIdSchema).min(1, 'no server chosen').max(51)
 

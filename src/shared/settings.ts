@@ -80,8 +80,8 @@ const historySettingsShape = {
 export const RESERVED_SERVER_NAME = 'local'
 export const MAX_SERVER_PROFILES = 50
 
-/** One SSH profile: the same grammar the IPC contract checks (server-profile.ts). */
-const serverProfileSetting = z.unknown().transform((v, ctx) => {
+/** One SSH profile, from the settings file or the window: the grammar of server-profile.ts. */
+export const serverProfileSchema = z.unknown().transform((v, ctx) => {
   try {
     return parseServerProfile(v)
   } catch (err) {
@@ -95,7 +95,7 @@ const serverProfileSetting = z.unknown().transform((v, ctx) => {
 
 /** The admin's SSH servers: unique names, none called "local". */
 export const serverProfilesSchema = z
-  .array(serverProfileSetting)
+  .array(serverProfileSchema)
   .max(MAX_SERVER_PROFILES)
   .superRefine((list, ctx) => {
     const seen = new Set<string>()

@@ -256,7 +256,7 @@ describe('fleet-wide search', () => {
     expect(useFleetSearchStore.getState()).toMatchObject({
       status: 'done',
       ip: '192.0.2.1',
-      results
+      result: results
     })
   })
 })

@@ -3,19 +3,11 @@
  * ssh's exit status and stderr (OpenSSH client messages are not translated; remote sudo speaks
  * English because the session asks for LC_ALL=C where the server accepts it).
  */
+import type { ServerFailureKind } from '../../shared/servers.ts'
 import { BOOTSTRAP_TAG } from './remote-command.ts'
 
-export type SshFailureKind =
-  | 'unreachable'
-  | 'auth-failed'
-  | 'host-key-unknown'
-  | 'host-key-changed'
-  | 'sudo-password'
-  | 'python-missing'
-  | 'helper-missing'
-  | 'fail2ban-not-running'
-  | 'session-dropped'
-  | 'helper-failed'
+/** The kinds are the renderer's too (shared/servers.ts): one list. */
+export type SshFailureKind = ServerFailureKind
 
 /** Failures that heal by themselves (worth a reconnect); the others need the admin. */
 export const TRANSIENT: ReadonlySet<SshFailureKind> = new Set([

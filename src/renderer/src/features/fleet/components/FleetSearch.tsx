@@ -49,7 +49,7 @@ export function FleetSearch() {
 
 function SearchResults() {
   const status = useFleetSearchStore((s) => s.status)
-  const results = useFleetSearchStore((s) => s.results)
+  const results = useFleetSearchStore((s) => s.result)
   const error = useFleetSearchStore((s) => s.error)
   const ip = useFleetSearchStore((s) => s.ip)
   const overview = useFleetStore((s) => s.overview)
