@@ -1,5 +1,7 @@
 /** Small building blocks shared by every feature's dialogs and panels. */
 import type { ReactNode } from 'react'
+import { formatCountdown } from '../lib/format.ts'
+import { selectNow, useNow } from '../lib/ticker.ts'
 
 /** An error sentence in a live region: always styled as an error, never as a success notice. */
 export function ErrorBlock(props: { children: ReactNode; testId?: string; inline?: boolean }) {
@@ -82,4 +84,11 @@ export function Notice(props: {
       </button>
     </div>
   )
+}
+
+/** A live countdown to `at`: re-renders once a second from the shared clock, nothing else does. */
+export function Countdown({ at }: { at: number }) {
+  const now = useNow(selectNow)
+  const text = formatCountdown(at, now)
+  return <span className={`countdown${text === 'expired' ? ' expired' : ''}`}>{text}</span>
 }

@@ -1,10 +1,10 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { memo, useEffect, useId, useMemo, useRef, type MouseEvent, type ReactNode } from 'react'
 import type { Ban } from '../../../../../shared/model.ts'
+import { Countdown } from '../../../app/ui.tsx'
 import type { SortKey } from '../lib/ban-view.ts'
-import { formatCountdown, formatDateTime, formatDuration } from '../../../lib/format.ts'
+import { formatDateTime, formatDuration } from '../../../lib/format.ts'
 import { indexOfKey } from '../lib/selection.ts'
-import { selectNow, useNow } from '../../../lib/ticker.ts'
 import {
   selectBansError,
   selectBansStatus,
@@ -293,10 +293,3 @@ const Row = memo(function Row(props: {
     </div>
   )
 })
-
-/** Re-renders once a second from the shared clock; the rest of the row does not. */
-function Countdown({ at }: { at: number }) {
-  const now = useNow(selectNow)
-  const text = formatCountdown(at, now)
-  return <span className={`countdown${text === 'expired' ? ' expired' : ''}`}>{text}</span>
-}

@@ -1,13 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { memo, useEffect, useRef } from 'react'
-import { ErrorBlock } from '../../../app/ui.tsx'
-import {
-  formatCountdown,
-  formatCount,
-  formatDateTime,
-  formatDuration
-} from '../../../lib/format.ts'
-import { selectNow, useNow } from '../../../lib/ticker.ts'
+import { Countdown, ErrorBlock } from '../../../app/ui.tsx'
+import { formatCount, formatDateTime, formatDuration } from '../../../lib/format.ts'
 import { ROW_HEIGHT } from '../../bans/components/BanTable.tsx'
 import type { FleetBanColumns } from '../../../../../shared/servers.ts'
 import { rowAt, type FleetSortKey } from '../lib/merged-bans.ts'
@@ -207,10 +201,3 @@ const Row = memo(function Row(props: {
     </div>
   )
 })
-
-/** Re-renders once a second from the shared clock; the rest of the row does not. */
-function Countdown({ at }: { at: number }) {
-  const now = useNow(selectNow)
-  const text = formatCountdown(at, now)
-  return <span className={`countdown${text === 'expired' ? ' expired' : ''}`}>{text}</span>
-}
