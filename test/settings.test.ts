@@ -115,6 +115,32 @@ describe('settings file', () => {
     expect(onDisk()).toEqual({ version: 2, ...s.current })
   })
 
+  it('SSH profiles are kept one by one: a bad, reserved or duplicate profile is dropped with a warning', () => {
+    const good = { name: 'web1', target: 'root@web1.example', become: 'root-login', helper: 'push' }
+    const other = { name: 'db', target: 'db', become: 'sudo', helper: 'installed' }
+    writeFileSync(
+      file,
+      JSON.stringify({
+        version: 2,
+        pollIntervalMs: 50, // another invalid key must not cost the profiles
+        servers: [
+          good,
+          { name: 'evil', target: '-oProxyCommand=touch /tmp/x' },
+          { ...good, target: 'web1b' },
+          { name: 'Local', target: 'h' },
+          other
+        ]
+      })
+    )
+    const s = load()
+    expect(s.current.servers).toEqual([good, other])
+    expect(s.warnings).toHaveLength(1)
+    expect(s.warnings[0]).toMatch(/servers\[1\]: The SSH target .*-/)
+    expect(s.warnings[0]).toMatch(/servers\[2\]: two servers are named "web1"/)
+    expect(s.warnings[0]).toMatch(/servers\[3\]: "Local" is reserved/)
+    expect(onDisk()).toEqual({ version: 2, ...s.current })
+  })
+
   it('a missing key takes its default silently', () => {
     writeFileSync(file, JSON.stringify({ version: 2, pollIntervalMs: 7000 }))
     const s = load()

@@ -13,8 +13,10 @@ import { closeSync, copyFileSync, fstatSync, openSync, readFileSync, renameSync 
 import { z } from 'zod'
 import {
   DEFAULT_SETTINGS,
+  MAX_SERVER_PROFILES,
   SETTINGS_LIMITS,
   SETTINGS_VERSION,
+  serverProfilesSchema,
   settingsPatchSchema,
   settingsSchema,
   type AppSettings,
@@ -337,7 +339,27 @@ function salvage(raw: Raw): { settings: AppSettings; problems: string[] } {
     historyRetentionDays: pick('historyRetentionDays'),
     geoipDatabasePath: pick('geoipDatabasePath')
   }
+  const servers = salvageServers(raw.servers, problems)
+  if (servers !== undefined) settings.servers = servers
   return { settings, problems }
+}
+
+/** SSH profiles one by one: a bad or duplicate profile is dropped, the others are kept. */
+function salvageServers(raw: unknown, problems: string[]): AppSettings['servers'] {
+  if (raw === undefined) return undefined
+  const whole = serverProfilesSchema.safeParse(raw)
+  if (whole.success) return whole.data
+  if (!Array.isArray(raw)) {
+    problems.push('servers: not a list of server profiles')
+    return []
+  }
+  const kept: NonNullable<AppSettings['servers']> = []
+  for (const [i, p] of raw.entries()) {
+    const r = serverProfilesSchema.safeParse([...kept, p])
+    if (r.success && kept.length < MAX_SERVER_PROFILES) kept.push(r.data.at(-1)!)
+    else problems.push(`servers[${i}]: ${r.error?.issues[0]?.message ?? 'too many servers'}`)
+  }
+  return kept
 }
 
 /**
