@@ -4,14 +4,16 @@
  * with `fail2ban-client` on that server's socket, never through the app.
  */
 import { execFileSync } from 'node:child_process'
+import { copyFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Result } from '../src/shared/contract.ts'
 import type { ServersState, ServerSummary } from '../src/shared/servers.ts'
+import { mergedBans } from '../src/main/fleet/fleet-actions.ts'
 import { createDispatch, type Dispatch } from '../src/main/ipc/registry.ts'
 import { createAppServices, type AppServices } from '../src/main/services/app-services.ts'
 import { ReconnectPolicy } from '../src/main/ssh/reconnect.ts'
 import { fail2banClient } from './support/f2b-server.ts'
-import { sshLabUnavailable } from './support/sshd.ts'
+import { cmdline, descendants, sshLabUnavailable } from './support/sshd.ts'
 import { startSshLab, type SshLab } from './support/ssh-lab.ts'
 
 const why = sshLabUnavailable()
@@ -21,6 +23,7 @@ let lab: SshLab
 let services: AppServices
 let dispatch: Dispatch
 const changes: ServersState[] = []
+const asked: string[] = []
 
 beforeAll(async () => {
   if (why) return
@@ -30,7 +33,15 @@ beforeAll(async () => {
     confDir: `${lab.f2b[0]!.dir}/conf`,
     pollIntervalMs: 300,
     reconnectBackoffMs: 200,
-    ssh: { helperSource: lab.helperSource, policy: new ReconnectPolicy({ baseMs: 100, jitter: 0 }) }
+    ssh: {
+      helperSource: lab.helperSource,
+      policy: new ReconnectPolicy({ baseMs: 100, jitter: 0 }),
+      // the admin approves the lab's own ssh config file only
+      approveSshConfig: async (_server, path) => {
+        asked.push(path)
+        return path === lab.sshConfig
+      }
+    }
   })
   services.events.subscribe((name, payload) => {
     if (name === 'serversChanged') changes.push(payload as ServersState)
@@ -91,6 +102,11 @@ describe.skipIf(why)('the fleet over IPC: this machine and SSH servers', () => {
     expect(wrong).toMatchObject({ ok: false, error: { code: 'invalid-argument' } })
     expect(lab.a.log()).not.toMatch(/bangui-new/)
     await ok('acceptHostKey', { token: asked.hostKey!.token })
+    const [audited] = await services.audit.tail(1)
+    expect(audited).toMatchObject({
+      action: 'acceptHostKey',
+      result: { ok: true, value: { server: 'srv-new', host: 'bangui-new', fingerprint: fp[1] } }
+    })
     const used = await dispatch('acceptHostKey', { token: asked.hostKey!.token })
     expect(used).toMatchObject({ ok: false, error: { code: 'invalid-argument' } })
     const up = await serverWhere('srv-new', (s) => s.status === 'connected' && s.jails > 0)
@@ -215,6 +231,93 @@ describe.skipIf(why)('the fleet over IPC: this machine and SSH servers', () => {
     ])
     expect(services.settings.current.servers?.map((p) => p.name)).toEqual(['srv-new', 'srv-root'])
   }, 90_000)
+
+  it('the server on screen can be edited and removed: the window follows, main stays usable', async () => {
+    await ok('selectServer', { id: 'srv-root' })
+    const root = services.settings.current.servers!.find((p) => p.name === 'srv-root')!
+    // edit it under a new name: it stays on screen, under that name, on its new socket
+    await ok('saveServer', {
+      previous: 'srv-root',
+      profile: { ...root, name: 'srv-root2', remoteSocket: lab.f2b[1]!.socketPath }
+    })
+    expect((await ok<ServersState>('listServers')).active).toBe('srv-root2')
+    await serverWhere('srv-root2', (s) => s.status === 'connected')
+    await ok('banIps', { jail: 'sshd', ips: ['192.0.2.33'], operationId: 'edit-1' })
+    expect(await banned(lab.f2b[1]!.socketPath, 'sshd')).toContain('192.0.2.33')
+    await ok('unbanIps', { jail: 'sshd', ips: ['192.0.2.33'] })
+    // removed while on screen: this machine takes over, every channel still answers
+    await ok('removeServer', { id: 'srv-root2' })
+    const after = await ok<ServersState>('listServers')
+    expect(after.active).toBe('local')
+    expect(after.servers.map((x) => x.id)).not.toContain('srv-root2')
+    expect((await ok<{ name: string }[]>('listJails')).length).toBeGreaterThan(0)
+    await ok('saveServer', { previous: null, profile: root })
+    await serverWhere('srv-root', (s) => s.status === 'connected')
+  }, 90_000)
+
+  it('profile changes run one at a time: two saves of one name, one wins', async () => {
+    const p = lab.profile('srv-root', { name: 'twin', remoteSocket: lab.f2b[2]!.socketPath })
+    const [a, b] = await Promise.all([
+      dispatch('saveServer', { previous: null, profile: p }),
+      dispatch('saveServer', { previous: null, profile: p })
+    ])
+    expect([a.ok, b.ok].sort()).toEqual([false, true])
+    expect(services.fleet.servers.filter((s) => s.id === 'twin')).toHaveLength(1)
+    await ok('removeServer', { id: 'twin' })
+  }, 60_000)
+
+  it('an ssh config file the admin did not approve is refused before ssh starts', async () => {
+    const other = `${lab.dir}/client/config-copy`
+    copyFileSync(lab.sshConfig, other)
+    // every ssh this process starts, sampled while the requests run: none may read that file
+    const seen: string[] = []
+    const sample = setInterval(() => {
+      for (const pid of descendants(process.pid)) {
+        const c = cmdline(pid)
+        if (c.includes('config-copy')) seen.push(c)
+      }
+    }, 5)
+    try {
+      for (const [name, req] of [
+        [
+          'saveServer',
+          { previous: null, profile: { ...lab.profile('srv-root'), name: 'x', sshConfig: other } }
+        ],
+        ['testServer', { profile: { ...lab.profile('srv-root'), name: 'x', sshConfig: other } }]
+      ] as const) {
+        const r = await dispatch(name, req)
+        expect(r).toMatchObject({ ok: false, error: { code: 'invalid-argument' } })
+      }
+      await new Promise((r) => setTimeout(r, 300))
+    } finally {
+      clearInterval(sample)
+    }
+    expect(asked.filter((p) => p === other)).toHaveLength(2)
+    expect(seen).toEqual([])
+    expect(services.settings.current.servers?.map((p) => p.name)).not.toContain('x')
+  }, 60_000)
+
+  it('the merged ban list is bounded: cut at the row limit, with a message per server cut', async () => {
+    await ok('fleetBan', {
+      servers: ['local', 'srv-new', 'srv-root'],
+      jail: 'sshd',
+      ips: ['198.51.100.70', '198.51.100.71'],
+      operationId: 'cap-1'
+    })
+    const capped = await mergedBans(services.fleet, { rows: 3, jails: 10 })
+    expect(capped.ip).toHaveLength(3)
+    expect(capped.errors.length).toBeGreaterThan(0)
+    expect(capped.errors.every((e) => /stops at 3 bans/.test(e.message))).toBe(true)
+    const fewJails = await mergedBans(services.fleet, { rows: 100, jails: 1 })
+    expect(fewJails.errors.map((e) => e.message)).toContain(
+      'local reports 3 jails; the first 1 are listed'
+    )
+    await ok('fleetUnban', {
+      servers: ['local', 'srv-new', 'srv-root'],
+      ips: ['198.51.100.70', '198.51.100.71'],
+      operationId: 'cap-2'
+    })
+  }, 60_000)
 
   it('names are unique, "local" is this machine, and the test button reports without saving', async () => {
     const dup = await dispatch('saveServer', { previous: null, profile: lab.profile('srv-root') })

@@ -10,7 +10,8 @@ import { createDispatch } from './ipc/registry.ts'
 import { createFileLogger, type LogLevel } from './logging.ts'
 import { createAppServices } from './services/app-services.ts'
 import { readHelperSource } from './helper/helper-source.ts'
-import { LOCAL_SERVER_ID } from '../shared/servers.ts'
+import { LOCAL_SERVER_ID, type ServersState } from '../shared/servers.ts'
+import { approveSshConfig } from './window/approve-ssh-config.ts'
 import { NotifierService } from './services/notifier.service.ts'
 import { SettingsService } from './services/settings.service.ts'
 import { createTray, type AppTray } from './tray/tray.ts'
@@ -47,7 +48,10 @@ if (refusal !== null) {
     settings,
     auditFile: join(userData, 'audit.jsonl'),
     confDir: process.env.BANGUI_FAIL2BAN_CONF,
-    ssh: { helperSource: readHelperSource(app.isPackaged, app.getAppPath(), logger) },
+    ssh: {
+      helperSource: readHelperSource(app.isPackaged, app.getAppPath(), logger),
+      approveSshConfig: (server, path) => approveSshConfig(win, server, path)
+    },
     logger
   })
 
@@ -98,8 +102,16 @@ if (refusal !== null) {
     notifierOf(server).sink(name, payload)
     if (server === LOCAL_SERVER_ID && name === 'jailsChanged') jails = payload as Jail[]
   })
-  services.events.subscribe((name) => {
+  services.events.subscribe((name, payload) => {
     if (name === 'serversChanged' || name === 'connectionChanged') refreshTray()
+    if (name !== 'serversChanged') return
+    // a removed server's notifier goes: a new server of that name starts from its own counts
+    const ids = new Set((payload as ServersState).servers.map((s) => s.id))
+    for (const [id, n] of notifiers)
+      if (!ids.has(id)) {
+        n.dispose()
+        notifiers.delete(id)
+      }
   })
 
   const createWindow = (show: boolean): void => {

@@ -36,6 +36,7 @@ import { ACCESS_MODES, type AccessState, type SudoCheck } from './access.ts'
 import type { BanColumns } from './ban-columns.ts'
 import { hasControl } from './server-profile.ts'
 import type {
+  AcceptedKey,
   FleetBanColumns,
   FleetFindResult,
   FleetOverview,
@@ -192,7 +193,7 @@ const serversContract = {
    * Record the host key main fetched under `token` in known_hosts and reconnect. The key itself
    * never comes from the renderer. Errors: invalid-argument (unknown or used token).
    */
-  acceptHostKey: channel<ServersState>()(
+  acceptHostKey: channel<ServersState & { accepted: AcceptedKey }>()(
     z.strictObject({ token: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/) })
   ),
   /** Jails grouped by server, with fleet totals. */

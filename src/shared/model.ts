@@ -164,6 +164,7 @@ export type AuditAction =
   | 'fleetBan'
   | 'fleetUnban'
   | 'saveServer'
+  | 'testServer'
   | 'removeServer'
   | 'acceptHostKey'
   /** A request BanGUI refused before anything was sent (bad input, unknown jail, …). */

@@ -71,6 +71,13 @@ export interface ServerSummary {
   profile: ServerProfile | null
 }
 
+/** The key acceptHostKey wrote to known_hosts (for the audit log). */
+export interface AcceptedKey {
+  server: string
+  host: string
+  fingerprint: string
+}
+
 export interface ServersState {
   /** The server the jail views, reload and settings act on. */
   active: string

@@ -1,7 +1,10 @@
 /**
- * Fleet-wide reads and actions: every server at once (they are independent: one slow or broken
- * server delays or fails only its own part), each answer tagged with its server. Writes go to
- * the chosen servers only, each once; a server that is not connected is reported, not retried.
+ * Fleet-wide reads and actions: every server at once, each answer tagged with its server. A
+ * broken server fails only its own part; a slow one is given up on after READ_DEADLINE_MS for
+ * reads (a write is never given up on: it may have happened). Writes go to the chosen servers
+ * only, each once; a server that is not connected is reported, not retried. A remote server may
+ * be hostile: the merged ban list is bounded in jails and rows, and concurrent callers of the
+ * big reads share one run.
  */
 import type { FindIpResult } from '../../shared/model.ts'
 import type {
@@ -13,30 +16,78 @@ import type {
 import { toAppError } from '../ipc/errors.ts'
 import type { FleetServer, FleetService } from './fleet.service.ts'
 
-/** Runs `f` on each server in parallel; a failure is that server's answer, never the whole. */
+/** A read of one server is given up on after this long (its own commands time out sooner). */
+export const READ_DEADLINE_MS = 60_000
+/** The merged ban list: at most this many rows in all, and this many jails per server. */
+export const FLEET_BANS_MAX_ROWS = 1_000_000
+export const FLEET_BANS_MAX_JAILS = 1000
+
+class ReadDeadline extends Error {}
+
+/**
+ * Runs `f` on each server in parallel; a failure is that server's answer, never the whole.
+ * With `deadlineMs` (reads only), a server that has not answered by then is reported as such.
+ */
 async function eachServer<T>(
   servers: readonly FleetServer[],
-  f: (s: FleetServer) => Promise<T>
+  f: (s: FleetServer) => Promise<T>,
+  deadlineMs?: number
 ): Promise<PerServer<T>[]> {
   return Promise.all(
     servers.map(async (s): Promise<PerServer<T>> => {
+      let timer: NodeJS.Timeout | undefined
       try {
-        return { server: s.id, ok: true, value: await f(s) }
+        const work = f(s)
+        const value =
+          deadlineMs === undefined
+            ? await work
+            : await Promise.race([
+                work,
+                new Promise<never>((_, reject) => {
+                  timer = setTimeout(() => reject(new ReadDeadline()), deadlineMs)
+                })
+              ])
+        return { server: s.id, ok: true, value }
       } catch (err) {
+        if (err instanceof ReadDeadline)
+          return {
+            server: s.id,
+            ok: false,
+            message: `${s.id} did not answer within ${Math.round(deadlineMs! / 1000)} s`
+          }
         s.services.connection.reportError(err)
         return { server: s.id, ok: false, message: toAppError(err).message }
+      } finally {
+        clearTimeout(timer)
       }
     })
   )
+}
+
+/** Callers that arrive while a run is under way share it. */
+function singleFlight<T>(
+  f: (fleet: FleetService) => Promise<T>
+): (fleet: FleetService) => Promise<T> {
+  const running = new WeakMap<FleetService, Promise<T>>()
+  return (fleet) => {
+    let p = running.get(fleet)
+    if (!p) {
+      p = f(fleet).finally(() => running.delete(fleet))
+      running.set(fleet, p)
+    }
+    return p
+  }
 }
 
 function connected(fleet: FleetService): FleetServer[] {
   return fleet.servers.filter((s) => s.services.connection.connected)
 }
 
-export async function fleetOverview(fleet: FleetService): Promise<FleetOverview> {
+export const fleetOverview = singleFlight(async (fleet): Promise<FleetOverview> => {
   const fresh = new Map(
-    (await eachServer(connected(fleet), (s) => s.services.jails.list())).map((r) => [r.server, r])
+    (await eachServer(connected(fleet), (s) => s.services.jails.list(), READ_DEADLINE_MS)).map(
+      (r) => [r.server, r]
+    )
   )
   const state = fleet.state()
   const servers = fleet.servers.map((s) => {
@@ -62,9 +113,22 @@ export async function fleetOverview(fleet: FleetService): Promise<FleetOverview>
       banned: running.reduce((n, j) => n + j.currentlyBanned, 0)
     }
   }
-}
+})
 
-export async function fleetBans(fleet: FleetService): Promise<FleetBanColumns> {
+export interface FleetBansLimits {
+  rows: number
+  jails: number
+}
+const BANS_LIMITS: FleetBansLimits = { rows: FLEET_BANS_MAX_ROWS, jails: FLEET_BANS_MAX_JAILS }
+
+export const fleetBans = (fleet: FleetService): Promise<FleetBanColumns> => sharedBans(fleet)
+const sharedBans = singleFlight((fleet) => mergedBans(fleet, BANS_LIMITS))
+
+/** Every server's bans, merged, within the limits (exported with limits for the tests). */
+export async function mergedBans(
+  fleet: FleetService,
+  limits: FleetBansLimits
+): Promise<FleetBanColumns> {
   const out: FleetBanColumns = {
     server: [],
     jail: [],
@@ -74,31 +138,57 @@ export async function fleetBans(fleet: FleetService): Promise<FleetBanColumns> {
     expiresAt: [],
     errors: []
   }
-  const per = await eachServer(connected(fleet), async (s) => {
-    const names = await s.services.commands.jailNames()
-    return Promise.all(names.map((j) => s.services.jails.bans(j)))
-  })
-  for (const r of per) {
-    if (!r.ok) {
-      out.errors.push({ server: r.server, message: r.message })
-      continue
-    }
-    for (const c of r.value) {
-      for (let i = 0; i < c.ip.length; i++) {
-        out.server.push(r.server)
-        out.jail.push(c.jail)
-        out.ip.push(c.ip[i]!)
-        out.bannedAt.push(c.bannedAt[i]!)
-        out.bantime.push(c.bantime[i]!)
-        out.expiresAt.push(c.expiresAt[i]!)
+  let rows = 0
+  let answered = false
+  // each server's jails one after another: a list is appended (and counted) before the next
+  const per = await eachServer(
+    connected(fleet),
+    async (s) => {
+      const names = await s.services.commands.jailNames()
+      if (names.length > limits.jails)
+        out.errors.push({
+          server: s.id,
+          message: `${s.id} reports ${names.length} jails; the first ${limits.jails} are listed`
+        })
+      for (const j of names.slice(0, limits.jails)) {
+        if (rows >= limits.rows) {
+          out.errors.push({
+            server: s.id,
+            message: `the list stops at ${limits.rows} bans: ${s.id}'s other jails are not listed`
+          })
+          return
+        }
+        const c = await s.services.jails.bans(j)
+        // given up on (deadline): its late lists are not added to an answer already sent
+        if (answered) return
+        const n = Math.min(c.ip.length, limits.rows - rows)
+        rows += n
+        for (let i = 0; i < n; i++) {
+          out.server.push(s.id)
+          out.jail.push(c.jail)
+          out.ip.push(c.ip[i]!)
+          out.bannedAt.push(c.bannedAt[i]!)
+          out.bantime.push(c.bantime[i]!)
+          out.expiresAt.push(c.expiresAt[i]!)
+        }
+        if (n < c.ip.length) {
+          out.errors.push({
+            server: s.id,
+            message: `the list stops at ${limits.rows} bans; ${s.id} has more`
+          })
+          return
+        }
       }
-    }
-  }
+    },
+    READ_DEADLINE_MS
+  )
+  answered = true
+  for (const r of per) if (!r.ok) out.errors.push({ server: r.server, message: r.message })
   return out
 }
 
 export function fleetFind(fleet: FleetService, ip: string): Promise<PerServer<FindIpResult>[]> {
-  return eachServer(fleet.servers, (s) => s.services.jails.findIp(ip))
+  return eachServer(fleet.servers, (s) => s.services.jails.findIp(ip), READ_DEADLINE_MS)
 }
 
 /** The chosen servers, in the order asked; an unknown id is that entry's failure. */

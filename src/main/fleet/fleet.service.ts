@@ -10,6 +10,7 @@ import type { EventContract, EventName } from '../../shared/contract.ts'
 import {
   LOCAL_SERVER_ID,
   MAX_SERVERS,
+  type AcceptedKey,
   type HostKeyQuestion,
   type ServersState,
   type ServerStatus,
@@ -50,6 +51,14 @@ export interface FleetOptions {
   logger: Logger
   /** serversChanged is coalesced over this many ms. Default 100. */
   coalesceMs?: number
+  /**
+   * Asks the admin, outside the window, before ssh reads a new `-F` config file: commands in it
+   * (ProxyCommand, Match exec, KnownHostsCommand) run as the user, so a path that came from the
+   * window alone is not enough. Main: a native dialog; absent (tests, e2e): allowed.
+   */
+  approveSshConfig?: (server: string, path: string) => Promise<boolean>
+  /** Whether monitoring is paused now (a server added later starts paused too). */
+  paused?: () => boolean
 }
 
 /** A server the fleet knows: this machine, or an SSH profile with its link. */
@@ -70,6 +79,11 @@ export class FleetService {
   #active = LOCAL_SERVER_ID
   #timer: NodeJS.Timeout | null = null
   #started = false
+  #disposed = false
+  /** Profile changes run one after another: each reads the list the previous one saved. */
+  #queue: Promise<unknown> = Promise.resolve()
+  /** ssh config files the admin approved in this session (approveSshConfig). */
+  readonly #approved = new Set<string>()
 
   constructor(o: FleetOptions) {
     this.#o = o
@@ -131,43 +145,53 @@ export class FleetService {
   }
 
   /** Adds (previous null) or replaces a profile, saves the list and connects. */
-  async save(previous: string | null, profile: ServerProfile): Promise<ServersState> {
-    const list = [...(this.#o.settings.current.servers ?? [])]
-    const at = previous === null ? -1 : list.findIndex((p) => p.name === previous)
-    if (previous !== null && at < 0)
-      throw new Fail2BanArgumentError(`there is no server named "${previous}"`)
-    const key = profile.name.toLowerCase()
-    if (key === RESERVED_SERVER_NAME)
-      throw new Fail2BanArgumentError(
-        `"${profile.name}" is the name of this machine; choose another`
-      )
-    if (list.some((p, i) => i !== at && p.name.toLowerCase() === key))
-      throw new Fail2BanArgumentError(`a server named "${profile.name}" exists already`)
-    if (at < 0 && list.length >= MAX_SERVERS)
-      throw new Fail2BanArgumentError(`at most ${MAX_SERVERS} servers`)
-    if (at < 0) list.push(profile)
-    else list[at] = profile
-    await this.#o.settings.setServers(list)
-    if (previous !== null) await this.#removeRemote(previous)
-    const server = this.#addRemote(profile)
-    if (this.#started) void server.remote!.start()
-    return this.#changed()
+  save(previous: string | null, profile: ServerProfile): Promise<ServersState> {
+    return this.#serial(async () => {
+      const list = [...(this.#o.settings.current.servers ?? [])]
+      const at = previous === null ? -1 : list.findIndex((p) => p.name === previous)
+      if (previous !== null && at < 0)
+        throw new Fail2BanArgumentError(`there is no server named "${previous}"`)
+      const key = profile.name.toLowerCase()
+      if (key === RESERVED_SERVER_NAME)
+        throw new Fail2BanArgumentError(
+          `"${profile.name}" is the name of this machine; choose another`
+        )
+      if (list.some((p, i) => i !== at && p.name.toLowerCase() === key))
+        throw new Fail2BanArgumentError(`a server named "${profile.name}" exists already`)
+      if (at < 0 && list.length >= MAX_SERVERS)
+        throw new Fail2BanArgumentError(`at most ${MAX_SERVERS} servers`)
+      await this.#approve(profile, at < 0 ? undefined : list[at])
+      if (at < 0) list.push(profile)
+      else list[at] = profile
+      await this.#o.settings.setServers(list)
+      const wasActive = previous !== null && this.#active === previous
+      if (previous !== null) await this.#removeRemote(previous)
+      const server = this.#addRemote(profile)
+      if (this.#started) void server.remote!.start()
+      // editing the server on screen keeps it on screen (under its new name)
+      if (wasActive) this.select(profile.name)
+      return this.#changed()
+    })
   }
 
-  async remove(id: string): Promise<ServersState> {
-    if (id === LOCAL_SERVER_ID) throw new Fail2BanArgumentError('this machine cannot be removed')
-    const list = this.#o.settings.current.servers ?? []
-    if (!list.some((p) => p.name === id))
-      throw new Fail2BanArgumentError(`there is no server named "${id}"`)
-    await this.#o.settings.setServers(list.filter((p) => p.name !== id))
-    await this.#removeRemote(id)
-    return this.#changed()
+  remove(id: string): Promise<ServersState> {
+    return this.#serial(async () => {
+      if (id === LOCAL_SERVER_ID) throw new Fail2BanArgumentError('this machine cannot be removed')
+      const list = this.#o.settings.current.servers ?? []
+      if (!list.some((p) => p.name === id))
+        throw new Fail2BanArgumentError(`there is no server named "${id}"`)
+      await this.#o.settings.setServers(list.filter((p) => p.name !== id))
+      await this.#removeRemote(id)
+      return this.#changed()
+    })
   }
 
   /** Reconnects a server now (this machine: a connection check). */
   retry(id: string): ServersState {
     const s = this.#servers.get(id)
     if (!s) throw new Fail2BanArgumentError(`there is no server named "${id}"`)
+    // a question that expired or was pushed out is asked afresh on the next failure
+    this.#hostKey.delete(id)
     if (s.remote) s.remote.link.retry()
     else void s.services.connection.check()
     return this.#changed()
@@ -175,6 +199,10 @@ export class FleetService {
 
   /** Connects once with a profile, lists its jails, disconnects. Never throws. */
   async test(profile: ServerProfile): Promise<ServerTest> {
+    await this.#approve(
+      profile,
+      this.#o.settings.current.servers?.find((p) => p.name === profile.name)
+    )
     try {
       const r = await testProfile(profile, this.#o.launch)
       return { ok: true, version: r.version, jails: r.jails, elapsedMs: Math.round(r.elapsedMs) }
@@ -189,7 +217,7 @@ export class FleetService {
   }
 
   /** Writes the key asked about under `token` to known_hosts and reconnects that server. */
-  async acceptHostKey(token: string): Promise<ServersState> {
+  async acceptHostKey(token: string): Promise<ServersState & { accepted: AcceptedKey }> {
     const q = this.#questions.take(token)
     if (!q)
       throw new Fail2BanArgumentError(
@@ -201,14 +229,18 @@ export class FleetService {
       host: q.key.host,
       fingerprint: q.key.fingerprint
     })
-    this.#hostKey.delete(q.profile.name)
-    this.#questions.forget(q.profile.name)
-    const s = this.#servers.get(q.profile.name)
+    const name = q.profile.name
+    if (this.#hostKey.get(name)?.token === token) this.#hostKey.delete(name)
+    const s = this.#servers.get(name)
     if (s?.remote && sameProfile(s.remote.profile, q.profile)) s.remote.link.retry()
-    return this.#changed()
+    return {
+      ...this.#changed(),
+      accepted: { server: name, host: q.key.host, fingerprint: q.key.fingerprint }
+    }
   }
 
   async dispose(): Promise<void> {
+    this.#disposed = true
     if (this.#timer) clearTimeout(this.#timer)
     this.#timer = null
     for (const u of this.#unsubscribe.values()) u()
@@ -218,6 +250,7 @@ export class FleetService {
   }
 
   #add(server: FleetServer): FleetServer {
+    if (this.#servers.has(server.id)) throw new Error(`server ${server.id} is there already`)
     this.#servers.set(server.id, server)
     const off = server.services.events.subscribe((name, payload) => {
       if (server.id === this.#active) this.#o.events.emit(name, payload)
@@ -239,22 +272,26 @@ export class FleetService {
       logger: o.logger
     })
     remote.link.on('state', (s) => this.#linkState(remote, s))
+    if (o.paused?.()) remote.services.monitor.setPaused(true)
     return this.#add({ id: profile.name, services: remote.services, remote })
   }
 
   async #removeRemote(id: string): Promise<void> {
     const s = this.#servers.get(id)
     if (!s?.remote) return
+    // away from it first: select() reads the active server
+    if (this.#active === id) this.select(LOCAL_SERVER_ID)
     this.#unsubscribe.get(id)?.()
     this.#unsubscribe.delete(id)
     this.#servers.delete(id)
     this.#hostKey.delete(id)
     this.#questions.forget(id)
-    if (this.#active === id) this.select(LOCAL_SERVER_ID)
+    s.remote.link.removeAllListeners('state')
     await s.remote.dispose()
   }
 
   #linkState(remote: RemoteServer, s: LinkState): void {
+    if (this.#disposed) return
     const name = remote.profile.name
     if (s.status === 'failed' && s.error.kind === 'host-key-unknown' && !this.#hostKey.has(name)) {
       // Ask once per failure: the question stays until answered, the server edited or removed.
@@ -267,6 +304,31 @@ export class FleetService {
     }
     if (s.status === 'connected') this.#hostKey.delete(name)
     this.#changed()
+  }
+
+  /** The server's question while its token can still be answered. */
+  #openQuestion(id: string): HostKeyQuestion | null {
+    const q = this.#hostKey.get(id)
+    return q && this.#questions.isOpen(q.token) ? q : null
+  }
+
+  /** Runs profile changes one after another. */
+  #serial<T>(f: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(f, f)
+    this.#queue = run.catch(() => undefined)
+    return run
+  }
+
+  /** A new or changed `-F` file must be approved outside the window (see the option). */
+  async #approve(profile: ServerProfile, saved: ServerProfile | undefined): Promise<void> {
+    const path = profile.sshConfig
+    if (path === undefined || path === saved?.sshConfig || this.#approved.has(path)) return
+    const ask = this.#o.approveSshConfig
+    if (ask && !(await ask(profile.name, path)))
+      throw new Fail2BanArgumentError(
+        `the ssh config file ${path} was not approved; nothing was started`
+      )
+    this.#approved.add(path)
   }
 
   async #ask(profile: ServerProfile): Promise<HostKeyQuestion | null> {
@@ -283,6 +345,7 @@ export class FleetService {
 
   /** Schedules one serversChanged for a burst of changes; returns the state now. */
   #changed(): ServersState {
+    if (this.#disposed) return this.state()
     this.#timer ??= setTimeout(() => {
       this.#timer = null
       this.#o.events.emit('serversChanged', this.state())
@@ -327,7 +390,7 @@ export class FleetService {
       message: error?.message ?? null,
       failure: error?.kind ?? null,
       fix: error?.fix ?? null,
-      hostKey: error?.kind === 'host-key-unknown' ? (this.#hostKey.get(s.id) ?? null) : null,
+      hostKey: error?.kind === 'host-key-unknown' ? this.#openQuestion(s.id) : null,
       version: l.status === 'connected' ? s.services.version : null,
       ...counts,
       profile: s.remote.profile

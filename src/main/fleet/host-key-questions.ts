@@ -51,6 +51,12 @@ export class HostKeyQuestions {
     return { profile: o.profile, key: o.key }
   }
 
+  /** Whether the token can still be answered (not used, not expired, not pushed out). */
+  isOpen(token: string): boolean {
+    this.#prune()
+    return this.#open.has(token)
+  }
+
   /** Drops every open question about the server of that name (it was edited or removed). */
   forget(name: string): void {
     for (const [t, o] of this.#open) if (o.profile.name === name) this.#open.delete(t)

@@ -94,9 +94,14 @@ export function createRemoteServer(profile: ServerProfile, o: RemoteServerOption
       logger: o.logger
     })
     // The session belongs to the ServerLink; closing the client only ends this use of it.
+    // The link swaps clients at once (the old one closes after): check the new one now.
     void link.replace(client, () => client.close())
+    void services.connection.check()
   })
-  serverLink.on('state', () => void services.connection.check())
+  // 'connected' comes just before 'session': checked there, on the new session's client
+  serverLink.on('state', (s) => {
+    if (s.status !== 'connected') void services.connection.check()
+  })
   return {
     profile: serverLink.profile,
     link: serverLink,

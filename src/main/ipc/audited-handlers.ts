@@ -116,6 +116,13 @@ const RULES = {
     params: (r) => ({ previous: r.previous, profile: r.profile }),
     summary: () => undefined
   } satisfies AuditRule<'saveServer'>,
+  // a test starts ssh with a profile nobody saved yet: recorded like a save
+  testServer: {
+    action: 'testServer',
+    target: () => null,
+    params: (r) => ({ profile: r.profile }),
+    summary: (res) => (res.ok ? { ok: true, jails: res.jails.length } : { failure: res.failure })
+  } satisfies AuditRule<'testServer'>,
   removeServer: {
     action: 'removeServer',
     target: () => null,
@@ -126,8 +133,8 @@ const RULES = {
     action: 'acceptHostKey',
     target: () => null,
     params: () => ({}),
-    // which server and key: the fleet logs it; the summary names the server
-    summary: (res) => ({ active: res.active })
+    // the token means nothing later: the summary names the server and the key written
+    summary: (res) => res.accepted
   } satisfies AuditRule<'acceptHostKey'>,
   updateSettings: {
     action: 'settingsChanged',
@@ -169,7 +176,6 @@ export const UNAUDITED_CHANNELS = [
 /** The channels that act on the active server (the others are app-wide or name their servers). */
 const SERVER_SCOPED: ReadonlySet<string> = new Set([
   'banIps',
-  'cancelBan',
   'unbanIps',
   'unbanAll',
   'reload',

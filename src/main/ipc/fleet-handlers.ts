@@ -13,7 +13,6 @@ import type { Handlers } from './handlers.ts'
 export const FLEET_READ_CHANNELS = [
   'listServers',
   'selectServer',
-  'testServer',
   'retryServer',
   'fleetOverview',
   'fleetBans',
@@ -23,6 +22,7 @@ export const FLEET_READ_CHANNELS = [
 type FleetChannel =
   | (typeof FLEET_READ_CHANNELS)[number]
   | 'saveServer'
+  | 'testServer'
   | 'removeServer'
   | 'acceptHostKey'
   | 'fleetBan'

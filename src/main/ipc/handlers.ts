@@ -24,7 +24,9 @@ export function createHandlers(s: AppServices): Handlers {
     reload: ({ scope, restart, unban }) => s.jails.reload({ scope, restart, unban }),
     listBans: ({ jail }) => s.jails.bans(jail),
     banIps: ({ jail, ips, operationId }) => s.bans.ban(jail, ips, operationId),
-    cancelBan: async ({ operationId }) => s.bans.cancel(operationId),
+    // the ban may run on a server that is no longer the active one
+    cancelBan: async ({ operationId }) =>
+      s.fleet.servers.map((x) => x.services.bans.cancel(operationId)).some(Boolean),
     unbanIps: ({ jail, ips }) => s.bans.unban(jail, ips),
     unbanAll: ({ jail }) => s.bans.unbanAll(jail),
     findIp: ({ ip }) => s.jails.findIp(ip),

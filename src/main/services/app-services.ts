@@ -65,7 +65,13 @@ export interface AppServicesOptions {
   /** The ban history's SQLite file; next to the settings file, or in memory without one. */
   historyFile?: string
   /** SSH servers: the helper's source to push, and (tests) the ssh binary and back-off. */
-  ssh?: { helperSource?: Buffer; sshBin?: string; policy?: ReconnectPolicy }
+  ssh?: {
+    helperSource?: Buffer
+    sshBin?: string
+    policy?: ReconnectPolicy
+    /** Asks the admin outside the window before ssh reads a new `-F` file (main: a dialog). */
+    approveSshConfig?: (server: string, path: string) => Promise<boolean>
+  }
 }
 
 export interface AppServices {
@@ -183,6 +189,9 @@ export function createAppServices(opts: AppServicesOptions = {}): AppServices {
     ...timeout,
     ...(opts.reconnectBackoffMs ? { reconnectBackoffMs: opts.reconnectBackoffMs } : {}),
     ...(opts.ssh?.policy ? { policy: opts.ssh.policy } : {}),
+    ...(opts.ssh?.approveSshConfig ? { approveSshConfig: opts.ssh.approveSshConfig } : {}),
+    // the tray pauses every server; one added while paused starts paused
+    paused: () => local.monitor.paused,
     logger
   })
   const history = new HistoryService({

@@ -21,6 +21,7 @@ const LABEL: Record<AuditAction, string> = {
   fleetBan: 'Ban on servers',
   fleetUnban: 'Unban on servers',
   saveServer: 'Server saved',
+  testServer: 'Server tested',
   removeServer: 'Server removed',
   acceptHostKey: 'Host key accepted',
   refused: 'Refused request'
