@@ -25,7 +25,7 @@ import {
   initialServersState,
   useServersStore
 } from '../../src/renderer/src/features/servers/store.ts'
-import { createFakeBangui, type FakeBangui } from './fake-bangui.ts'
+import { createFakeBangui, deferred, type FakeBangui } from './fake-bangui.ts'
 import { server, serversState } from './servers-fixtures.ts'
 
 let fake: FakeBangui
@@ -98,6 +98,42 @@ describe('switching the active server', () => {
     // no App effect runs here: the wiring itself asks for the new server's watched jail's bans
     await vi.waitFor(() => expect(useBansStore.getState().jail).toBe('sshd'))
     expect(fake.names()).toContain('listBans')
+  })
+
+  it('answers the old server gives after the switch are dropped (jails, settings, version)', async () => {
+    onLocal()
+    const oldJails = deferred<unknown>()
+    const oldSettings = deferred<unknown>()
+    const oldInfo = deferred<unknown>()
+    fake.answers.listJails = () => oldJails.promise
+    fake.answers.getJailSettings = () => oldSettings.promise
+    fake.answers.getServerInfo = () => oldInfo.promise
+    void useJailsStore.getState().load()
+    void useJailsStore.getState().loadSettings('recidive')
+    void useConnectionStore.getState().loadServerInfo()
+    // the switch, and the new server's own answers
+    fake.answers.listJails = [jail('nginx')]
+    fake.answers.listBans = []
+    fake.answers.getConnection = {
+      status: 'connecting',
+      socketPath: 'web',
+      message: '',
+      nextRetryAt: null,
+      since: 0
+    }
+    fake.emit('serversChanged', serversState('web', [server('local'), server('web')]))
+    await vi.waitFor(() =>
+      expect(useJailsStore.getState().jails.map((j) => j.name)).toEqual(['nginx'])
+    )
+    // now the old server answers
+    oldJails.resolve([jail('sshd'), jail('recidive')])
+    oldSettings.resolve({ name: 'recidive', bantime: 600 })
+    oldInfo.resolve({ version: '0.11.2', socketPath: '/old.sock', db: null })
+    await settle()
+    await settle()
+    expect(useJailsStore.getState().jails.map((j) => j.name)).toEqual(['nginx'])
+    expect(useJailsStore.getState().settings).not.toHaveProperty('recidive')
+    expect(useConnectionStore.getState().server).toBeNull()
   })
 
   it('the same active server again (an event after the select answer) resets nothing', async () => {

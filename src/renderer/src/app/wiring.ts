@@ -28,6 +28,7 @@ import {
   selectWatchedJail
 } from '../features/jails/selectors.ts'
 import { initialJailsState, useJailsStore } from '../features/jails/store.ts'
+import { nextServerEpoch } from '../lib/server-epoch.ts'
 import { useReloadStore } from '../features/reload/store.ts'
 import { useSearchStore } from '../features/search/store.ts'
 import { serversApi } from '../features/servers/api.ts'
@@ -54,6 +55,7 @@ export function refreshAll(): void {
  * info) and open dialogs of the old server close.
  */
 export function resetForServer(): void {
+  nextServerEpoch()
   useJailsStore.setState(initialJailsState)
   // show(null) also drops a list still loading for the old server (its answer is ignored).
   void useBansStore.getState().show(null)

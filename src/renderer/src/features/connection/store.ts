@@ -4,6 +4,7 @@ import type { ConnectionState, ServerInfo } from '../../../../shared/model.ts'
 import { errorMessage } from '../../lib/app-error.ts'
 import type { LoadStatus } from '../../lib/load-status.ts'
 import { connectionApi } from './api.ts'
+import { serverEpoch } from '../../lib/server-epoch.ts'
 
 export interface ConnectionStoreState {
   connection: ConnectionState | null
@@ -37,8 +38,10 @@ export const useConnectionStore = create<ConnectionStore>()((set, get) => ({
   ...initialConnectionState,
   async load() {
     set({ status: 'loading', error: null })
+    const epoch = serverEpoch()
     try {
       const connection = await connectionApi.get()
+      if (epoch !== serverEpoch()) return
       set({ connection, status: 'ready' })
       if (connection.status === 'connected') await get().loadServerInfo()
     } catch (e) {
@@ -60,8 +63,10 @@ export const useConnectionStore = create<ConnectionStore>()((set, get) => ({
     set({ connection, status: 'ready' })
   },
   async loadServerInfo() {
+    const epoch = serverEpoch()
     try {
-      set({ server: await connectionApi.serverInfo() })
+      const server = await connectionApi.serverInfo()
+      if (epoch === serverEpoch()) set({ server })
     } catch {
       // The header simply shows no version; the banner explains connection problems.
     }

@@ -4,6 +4,7 @@ import type { Jail, JailSettings } from '../../../../shared/model.ts'
 import { errorMessage } from '../../lib/app-error.ts'
 import type { LoadStatus } from '../../lib/load-status.ts'
 import { jailsApi, type JailValueRequest } from './api.ts'
+import { serverEpoch } from '../../lib/server-epoch.ts'
 
 export type { LoadStatus } from '../../lib/load-status.ts'
 export type JailValueKey = JailValueRequest['key']
@@ -84,9 +85,13 @@ export const useJailsStore = create<JailsStore>()((set, get) => ({
   ...initialJailsState,
   async load() {
     set({ status: get().status === 'ready' ? 'ready' : 'loading', error: null })
+    const epoch = serverEpoch()
     try {
-      get().apply(await jailsApi.list())
+      const jails = await jailsApi.list()
+      // asked of the server before a switch: not this server's jails
+      if (epoch === serverEpoch()) get().apply(jails)
     } catch (e) {
+      if (epoch !== serverEpoch()) return
       // Last-known jails stay on screen (marked stale while offline); only a first load fails.
       if (get().jails.length === 0) set({ status: 'error', error: errorMessage(e) })
       else set({ status: 'ready' })
@@ -101,10 +106,13 @@ export const useJailsStore = create<JailsStore>()((set, get) => ({
   async loadSettings(jail) {
     const cached = jail in get().settings
     set({ settingsStatus: cached ? 'ready' : 'loading', settingsError: null })
+    const epoch = serverEpoch()
     try {
       const s = await jailsApi.settings(jail)
+      if (epoch !== serverEpoch()) return
       set({ settings: { ...get().settings, [jail]: s }, settingsStatus: 'ready' })
     } catch (e) {
+      if (epoch !== serverEpoch()) return
       // Settings already on screen stay (marked stale while offline): the connection banner
       // explains the failure once, not again here.
       if (cached) set({ settingsStatus: 'ready' })
