@@ -175,6 +175,17 @@ describe.skipIf(why)('the fleet over IPC: this machine and SSH servers', () => {
       expect(list).toContain('198.51.100.40')
       expect(list).toContain('198.51.100.41')
     }
+    // the history records the fleet-wide ban on each server that took it, as this app's own
+    const recorded = await ok<{ events: { server: string; kind: string; source: string }[] }>(
+      'historyIp',
+      { ip: '198.51.100.40' }
+    )
+    expect(
+      recorded.events
+        .filter((e) => e.kind === 'ban' && e.source === 'manual')
+        .map((e) => e.server)
+        .sort()
+    ).toEqual([...servers].sort())
     const found = await ok<{ server: string; ok: boolean; value: { jails: string[] } }[]>(
       'fleetFind',
       { ip: '198.51.100.40' }

@@ -243,6 +243,10 @@ export async function startSshd(dir: string, opts: SshdOptions): Promise<Private
       'X11Forwarding no',
       'PrintMotd no',
       'AcceptEnv LANG LC_*',
+      // A login's shell startup (bash reads ~/.bashrc under sshd) may run `pyenv rehash`, which
+      // waits up to 60 s for a lock that a session killed mid-login leaves behind; a test that
+      // kills sessions must not stall the next login past the helper's hello timeout.
+      'SetEnv PYENV_REHASH_TIMEOUT=1',
       'LogLevel VERBOSE',
       ''
     ].join('\n')

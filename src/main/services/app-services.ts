@@ -215,11 +215,11 @@ export function createAppServices(opts: AppServicesOptions = {}): AppServices {
   })
   const unsubscribeAudit = events.subscribe((name, payload) => {
     if (name !== 'auditAppended') return
-    const entry = payload as AuditEntry
-    const server = entry.server ?? LOCAL_SERVER_ID
-    let sink = toHistory.get(server)
-    if (!sink) toHistory.set(server, (sink = historySink(history, server, logger)))
-    sink(name, payload)
+    for (const [server, entry] of perServer(payload as AuditEntry)) {
+      let sink = toHistory.get(server)
+      if (!sink) toHistory.set(server, (sink = historySink(history, server, logger)))
+      sink('auditAppended', entry)
+    }
   })
   const unsubscribeSettings = settings.onChange((state, changed) => {
     if (changed.includes('pollIntervalMs'))
@@ -276,3 +276,15 @@ export function createAppServices(opts: AppServicesOptions = {}): AppServices {
 }
 
 export { probePing } from '../fleet/server-services.ts'
+
+/**
+ * An audit entry as the history of each server it acted on sees it: a fleet-wide ban is a ban
+ * on every server that took it (its summary maps servers to counts, or 'failed').
+ */
+function perServer(e: AuditEntry): [string, AuditEntry][] {
+  if (e.action !== 'fleetBan') return [[e.server ?? LOCAL_SERVER_ID, e]]
+  if (!e.result.ok || typeof e.result.value !== 'object' || e.result.value === null) return []
+  return Object.entries(e.result.value)
+    .filter(([, n]) => typeof n === 'number')
+    .map(([server]): [string, AuditEntry] => [server, { ...e, action: 'ban', server }])
+}
