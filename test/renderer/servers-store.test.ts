@@ -16,6 +16,8 @@ import {
   useServersStore
 } from '../../src/renderer/src/features/servers/store.ts'
 import { createFakeBangui, deferred, failure, type FakeBangui } from './fake-bangui.ts'
+import { needsAccessScreen } from '../../src/renderer/src/features/access/selectors.ts'
+import type { AccessState } from '../../src/shared/access.ts'
 import { hostKey, server, serversState } from './servers-fixtures.ts'
 
 let fake: FakeBangui
@@ -206,5 +208,30 @@ describe('retry and select', () => {
     expect(useServersStore.getState().actionErrors).toEqual({ web: 'No server named "web".' })
     expect(await useServersStore.getState().select('local')).toBe(true)
     expect(fake.names()).toEqual(['retryServer'])
+  })
+})
+
+describe('the access screen and SSH servers', () => {
+  const state = (mode: 'direct' | 'pkexec', helper: 'failed' | 'running') => ({
+    access: {
+      mode,
+      helperPath: '/usr/lib/bangui/bangui-helper',
+      helperInstalled: true,
+      helper: { status: helper, version: null, message: 'pkexec: dismissed' },
+      sudoersLine: '',
+      sudoersCommands: []
+    } as AccessState,
+    choosing: null,
+    sudoCheck: null,
+    checkingSudo: false,
+    error: null
+  })
+
+  it('covers this machine’s jails when its helper failed or the socket refused, never a remote server’s', () => {
+    expect(needsAccessScreen(state('pkexec', 'failed'), 'connected')).toBe(true)
+    expect(needsAccessScreen(state('direct', 'running'), 'permission-denied')).toBe(true)
+    expect(needsAccessScreen(state('pkexec', 'failed'), 'connected', false)).toBe(false)
+    expect(needsAccessScreen(state('direct', 'running'), 'permission-denied', false)).toBe(false)
+    expect(needsAccessScreen(state('pkexec', 'running'), 'connected')).toBe(false)
   })
 })

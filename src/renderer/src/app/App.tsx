@@ -31,6 +31,9 @@ import { ReloadDialog } from '../features/reload/components/ReloadDialog.tsx'
 import { useReloadStore } from '../features/reload/store.ts'
 import { SEARCH_INPUT_ID, SearchBox } from '../features/search/components/SearchBox.tsx'
 import { ActiveServerName } from '../features/servers/components/ActiveServerName.tsx'
+import { selectActiveId } from '../features/servers/selectors.ts'
+import { useServersStore } from '../features/servers/store.ts'
+import { LOCAL_SERVER_ID } from '../../../shared/servers.ts'
 import { HostKeyDialog } from '../features/servers/components/HostKeyDialog.tsx'
 import { ServerSwitcher } from '../features/servers/components/ServerSwitcher.tsx'
 import { ServersDialog } from '../features/servers/components/ServersDialog.tsx'
@@ -74,7 +77,9 @@ export function App() {
   const selectedJail = useJailsStore(selectSelectedName)
   const watched = useJailsStore(selectWatchedJail)
   const connectionStatus = useConnectionStore((s) => s.connection?.status)
-  const showAccess = useAccessStore((s) => needsAccessScreen(s, connectionStatus))
+  // how this machine is reached: the access screen never covers an SSH server's jails
+  const onLocal = useServersStore((s) => selectActiveId(s) === LOCAL_SERVER_ID)
+  const showAccess = useAccessStore((s) => needsAccessScreen(s, connectionStatus, onLocal))
   const [view, setView] = useState<'jails' | 'history'>('jails')
   const jailNames = useJailsStore(selectJailNamesKey)
   const fleetOpen = useFleetViewOpen()

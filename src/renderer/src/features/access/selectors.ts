@@ -10,14 +10,16 @@ export const selectAccessError = (s: AccessStoreState) => s.error
 
 /**
  * The access screen replaces the jail view when the socket refused us and no helper runs, or
- * when the helper the admin chose failed (its reason, and the way back).
+ * when the helper the admin chose failed (its reason, and the way back). It is about this
+ * machine only: it never covers an SSH server's jails.
  */
 export function needsAccessScreen(
   s: AccessStoreState,
-  connection: ConnectionStatus | undefined
+  connection: ConnectionStatus | undefined,
+  activeIsLocal = true
 ): boolean {
   const a = s.access
-  if (!a) return false
+  if (!a || !activeIsLocal) return false
   if (a.mode === 'direct') return connection === 'permission-denied'
   return a.helper.status === 'failed'
 }
