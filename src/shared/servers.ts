@@ -110,6 +110,11 @@ export interface FleetBanColumns {
   errors: { server: string; message: string }[]
 }
 
+/** A merged ban list with no rows yet. */
+export function emptyFleetBans(): FleetBanColumns {
+  return { server: [], jail: [], ip: [], bannedAt: [], bantime: [], expiresAt: [], errors: [] }
+}
+
 export type FleetFindResult = PerServer<FindIpResult>[]
 
 /** Progress of a fleet-wide ban or unban, one event per server as it finishes. */

@@ -219,7 +219,8 @@ describe('the access screen and SSH servers', () => {
       helperInstalled: true,
       helper: { status: helper, version: null, message: 'pkexec: dismissed' },
       sudoersLine: '',
-      sudoersCommands: []
+      sudoersCommands: [],
+      runningAsRoot: false
     } as AccessState,
     choosing: null,
     sudoCheck: null,

@@ -27,6 +27,7 @@ import {
 } from '../../src/renderer/src/features/servers/store.ts'
 import { createFakeBangui, deferred, type FakeBangui } from './fake-bangui.ts'
 import { server, serversState } from './servers-fixtures.ts'
+import { emptyFleetBans } from '../../src/shared/servers.ts'
 
 let fake: FakeBangui
 let off: () => void
@@ -157,15 +158,7 @@ describe('switching the active server', () => {
       servers: [],
       totals: { servers: 0, connected: 0, jails: 0, banned: 0 }
     }
-    fake.answers.fleetBans = {
-      server: [],
-      jail: [],
-      ip: [],
-      bannedAt: [],
-      bantime: [],
-      expiresAt: [],
-      errors: []
-    }
+    fake.answers.fleetBans = emptyFleetBans()
     showAllServers()
     expect(useFleetStore.getState().open).toBe(true)
     fake.answers.selectServer = serversState('web', [server('local'), server('web')])
@@ -190,15 +183,7 @@ describe('switching the active server', () => {
         servers: [],
         totals: { servers: 0, connected: 0, jails: 0, banned: 0 }
       }
-      fake.answers.fleetBans = {
-        server: [],
-        jail: [],
-        ip: [],
-        bannedAt: [],
-        bantime: [],
-        expiresAt: [],
-        errors: []
-      }
+      fake.answers.fleetBans = emptyFleetBans()
       fake.emit('serversChanged', serversState('local', [server('local')]))
       fake.emit('serversChanged', serversState('local', [server('local', { banned: 1 })]))
       await vi.advanceTimersByTimeAsync(2000)

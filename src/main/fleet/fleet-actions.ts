@@ -7,11 +7,12 @@
  * big reads share one run.
  */
 import type { FindIpResult } from '../../shared/model.ts'
-import type {
-  FleetBanColumns,
-  FleetOverview,
-  FleetProgress,
-  PerServer
+import {
+  emptyFleetBans,
+  type FleetBanColumns,
+  type FleetOverview,
+  type FleetProgress,
+  type PerServer
 } from '../../shared/servers.ts'
 import { toAppError } from '../ipc/errors.ts'
 import type { FleetServer, FleetService } from './fleet.service.ts'
@@ -129,15 +130,7 @@ export async function mergedBans(
   fleet: FleetService,
   limits: FleetBansLimits
 ): Promise<FleetBanColumns> {
-  const out: FleetBanColumns = {
-    server: [],
-    jail: [],
-    ip: [],
-    bannedAt: [],
-    bantime: [],
-    expiresAt: [],
-    errors: []
-  }
+  const out = emptyFleetBans()
   let rows = 0
   let answered = false
   // each server's jails one after another: a list is appended (and counted) before the next
