@@ -266,6 +266,24 @@ describe.skipIf(why)('the fleet over IPC: this machine and SSH servers', () => {
     await serverWhere('srv-root', (s) => s.status === 'connected')
   }, 90_000)
 
+  it('a profile saved while the app is still starting is started once', async () => {
+    const early = createAppServices({
+      socketPath: lab.f2b[0]!.socketPath,
+      ssh: { helperSource: lab.helperSource }
+    })
+    try {
+      await early.fleet.save(
+        null,
+        lab.profile('srv-root', { name: 'early', remoteSocket: lab.f2b[2]!.socketPath })
+      )
+      await early.start()
+      expect(early.fleet.servers.map((s) => s.id)).toEqual(['local', 'early'])
+      await early.fleet.server('early')!.remote!.link.waitFor((s) => s.status === 'connected')
+    } finally {
+      await early.dispose()
+    }
+  }, 60_000)
+
   it('profile changes run one at a time: two saves of one name, one wins', async () => {
     const p = lab.profile('srv-root', { name: 'twin', remoteSocket: lab.f2b[2]!.socketPath })
     const [a, b] = await Promise.all([

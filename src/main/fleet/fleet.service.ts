@@ -113,7 +113,9 @@ export class FleetService {
   /** Connects to the saved SSH servers (this machine is started by the app services). */
   async start(): Promise<void> {
     this.#started = true
-    for (const p of this.#o.settings.current.servers ?? []) this.#addRemote(p)
+    // a profile saved before the start is there already
+    for (const p of this.#o.settings.current.servers ?? [])
+      if (!this.#servers.has(p.name)) this.#addRemote(p)
     await Promise.all(this.servers.map((s) => s.remote?.start()))
   }
 
