@@ -145,24 +145,45 @@ export async function benchFleet(rec: Recorder, big: TestServer, bans: number): 
       for (const s of servers) await fleet.server(s)!.services.commands.unbanIps('sshd', [ip])
       return ms
     }
+    // one after another: what the fleet would cost without running servers in parallel
+    const banOneByOne = async (): Promise<number> => {
+      let ms = 0
+      for (const s of three) ms += await banOn([s])
+      return ms
+    }
+    const tSeq: number[] = []
+    const seqRatios: number[] = []
     for (let i = 0; i < 3; i++) await banOn(three) // warm-up
-    for (let r = 0; r < rec.rounds; r++) {
+    // short steps: three times the rounds, interleaved
+    for (let r = 0; r < rec.rounds * 3; r++) {
       const a = await banOn(three)
       const b = await banOn(['big'])
+      const c = await banOneByOne()
       t3.push(a)
       t1.push(b)
+      tSeq.push(c)
       banRatios.push(a / b)
+      seqRatios.push(a / c)
     }
-    const banSpread = rec.ratioFigure('fleet_ban_3_vs_1_ratio', banRatios, {
-      before,
-      after: rec.load1()
-    })
+    const after = rec.load1()
+    const banSpread = rec.ratioFigure('fleet_ban_3_vs_1_ratio', banRatios, { before, after })
     rec.row(
       'ban one IP on 3 servers vs on 1 (goal ≤ 1.3)',
       rec.fmt(rec.median(t3)),
       rec.fmt(rec.median(t1)),
       r3(rec.median(banRatios)),
       banSpread
+    )
+    const seqSpread = rec.ratioFigure('fleet_ban_3_vs_sequential_ratio', seqRatios, {
+      before,
+      after
+    })
+    rec.row(
+      'ban one IP on 3 servers at once vs one server after another',
+      rec.fmt(rec.median(t3)),
+      rec.fmt(rec.median(tSeq)),
+      r3(rec.median(seqRatios)),
+      seqSpread
     )
 
     // a new server: profile added → first jail list (ssh login, helper push, ping, status)
