@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Result } from '../src/shared/contract.ts'
 import type { ServersState, ServerSummary } from '../src/shared/servers.ts'
 import { mergedBans } from '../src/main/fleet/fleet-actions.ts'
+import { importRemoteHistory } from '../src/main/fleet/remote-history.ts'
+import { silentLogger } from '../src/main/fail2ban/index.ts'
 import { createDispatch, type Dispatch } from '../src/main/ipc/registry.ts'
 import { createAppServices, type AppServices } from '../src/main/services/app-services.ts'
 import { ReconnectPolicy } from '../src/main/ssh/reconnect.ts'
@@ -208,6 +210,21 @@ describe.skipIf(why)('the fleet over IPC: this machine and SSH servers', () => {
     for (const s of lab.f2b)
       expect(await banned(s.socketPath, 'sshd')).not.toMatch(/198\.51\.100\.4[01]/)
   }, 90_000)
+
+  it('an SSH server’s own fail2ban database reaches the history under its id, through its helper', async () => {
+    await serverWhere('srv-root', (s) => s.status === 'connected')
+    // banned behind the app's back, in a jail nobody watches: only the import can know
+    await fail2banClient(lab.f2b[2]!.socketPath, ['set', 'webapp', 'banip', '198.51.100.80'])
+    await importRemoteHistory(services.fleet, services.history, silentLogger)
+    const h = await ok<{ events: { server: string; jail: string; source: string }[] }>(
+      'historyIp',
+      { ip: '198.51.100.80' }
+    )
+    expect(h.events.map((e) => [e.server, e.jail, e.source])).toEqual([
+      ['srv-root', 'webapp', 'imported']
+    ])
+    await fail2banClient(lab.f2b[2]!.socketPath, ['set', 'webapp', 'unbanip', '198.51.100.80'])
+  }, 60_000)
 
   it('a server that cannot act fails alone: sudo needing a password shows the line that fixes it', async () => {
     await ok('saveServer', {

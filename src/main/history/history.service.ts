@@ -68,6 +68,7 @@ export class HistoryService {
   #timer: ReturnType<typeof setInterval> | null = null
   #purgeAgeS: number | null = null
   #importing: Promise<ImportReport | null> | null = null
+  readonly #remoteImports = new Map<string, Promise<ImportReport>>()
   #lastPurge = 0
 
   constructor(opts: HistoryServiceOptions) {
@@ -146,6 +147,20 @@ export class HistoryService {
     this.store.insert(
       ips.map((ip) => ({ server, jail, ip, time: Math.floor(at / 1000), kind, source: 'manual' }))
     )
+  }
+
+  /**
+   * One import pass of another server's fail2ban database through `source` (an SSH server's
+   * helper: that database is never read as a file here, even if a file of the same path
+   * exists on this machine). Concurrent callers for one server share the pass.
+   */
+  importFrom(server: string, source: F2bRowSource): Promise<ImportReport> {
+    let run = this.#remoteImports.get(server)
+    if (!run) {
+      run = importBans(this.store, server, source).finally(() => this.#remoteImports.delete(server))
+      this.#remoteImports.set(server, run)
+    }
+    return run
   }
 
   /** One import pass now (concurrent callers share it); null when the server keeps no database. */

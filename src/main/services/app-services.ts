@@ -15,6 +15,7 @@ import {
 import type { AuditEntry } from '../../shared/model.ts'
 import { LOCAL_SERVER_ID } from '../../shared/servers.ts'
 import { FleetService } from '../fleet/fleet.service.ts'
+import { startRemoteHistory } from '../fleet/remote-history.ts'
 import { createServerServices, type ServerServices } from '../fleet/server-services.ts'
 import type { ReconnectPolicy } from '../ssh/reconnect.ts'
 import { INSTALLED_HELPER_PATH, type AccessMode } from '../../shared/access.ts'
@@ -226,6 +227,7 @@ export function createAppServices(opts: AppServicesOptions = {}): AppServices {
       for (const s of fleet.servers) s.services.monitor.intervalMs = pollIntervalMs()
     events.emit('settingsChanged', state)
   })
+  let stopRemoteHistory = (): void => undefined
   const active = (): ServerServices => fleet.active.services
   return {
     socketPath,
@@ -261,9 +263,11 @@ export function createAppServices(opts: AppServicesOptions = {}): AppServices {
       if (access.mode !== 'direct') await access.start()
       await local.start()
       history.start()
+      stopRemoteHistory = startRemoteHistory(fleet, history, logger)
       await fleet.start()
     },
     async dispose() {
+      stopRemoteHistory()
       unsubscribeHistory()
       unsubscribeAudit()
       history.close()
