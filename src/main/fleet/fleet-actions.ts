@@ -122,8 +122,7 @@ export interface FleetBansLimits {
 }
 const BANS_LIMITS: FleetBansLimits = { rows: FLEET_BANS_MAX_ROWS, jails: FLEET_BANS_MAX_JAILS }
 
-export const fleetBans = (fleet: FleetService): Promise<FleetBanColumns> => sharedBans(fleet)
-const sharedBans = singleFlight((fleet) => mergedBans(fleet, BANS_LIMITS))
+export const fleetBans = singleFlight((fleet) => mergedBans(fleet, BANS_LIMITS))
 
 /** Every server's bans, merged, within the limits (exported with limits for the tests). */
 export async function mergedBans(

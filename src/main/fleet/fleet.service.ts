@@ -257,7 +257,7 @@ export class FleetService {
     const off = server.services.events.subscribe((name, payload) => {
       if (server.id === this.#active) this.#o.events.emit(name, payload)
       for (const l of this.#listeners) l(server.id, name, payload)
-      if (name === 'jailsChanged' || name === 'connectionChanged') this.#changed()
+      if (name === 'jailsChanged' || name === 'connectionChanged') this.#schedule()
     })
     this.#unsubscribe.set(server.id, off)
     return server
@@ -300,12 +300,12 @@ export class FleetService {
       void this.#ask(remote.profile).then((q) => {
         if (q && this.#servers.get(name)?.remote === remote) {
           this.#hostKey.set(name, q)
-          this.#changed()
+          this.#schedule()
         }
       })
     }
     if (s.status === 'connected') this.#hostKey.delete(name)
-    this.#changed()
+    this.#schedule()
   }
 
   /** The server's question while its token can still be answered. */
@@ -347,12 +347,20 @@ export class FleetService {
 
   /** Schedules one serversChanged for a burst of changes; returns the state now. */
   #changed(): ServersState {
-    if (this.#disposed) return this.state()
+    this.#schedule()
+    return this.state()
+  }
+
+  /**
+   * The event side of #changed, for callers that need no state now: every server's poll
+   * lands here, and the state is built once per burst, when the event goes out.
+   */
+  #schedule(): void {
+    if (this.#disposed) return
     this.#timer ??= setTimeout(() => {
       this.#timer = null
       this.#o.events.emit('serversChanged', this.state())
     }, this.#o.coalesceMs ?? 100)
-    return this.state()
   }
 
   #summary(s: FleetServer): ServerSummary {

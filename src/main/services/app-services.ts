@@ -209,18 +209,18 @@ export function createAppServices(opts: AppServicesOptions = {}): AppServices {
   })
   // Every server's ban diff, and this app's own bans/unbans, go to the history under its id.
   const toHistory = new Map<string, EventSink>()
-  const unsubscribeHistory = fleet.onServerEvent((server, name, payload) => {
+  const sinkOf = (server: string): EventSink => {
     let sink = toHistory.get(server)
     if (!sink) toHistory.set(server, (sink = historySink(history, server, logger)))
-    sink(name, payload)
-  })
+    return sink
+  }
+  const unsubscribeHistory = fleet.onServerEvent((server, name, payload) =>
+    sinkOf(server)(name, payload)
+  )
   const unsubscribeAudit = events.subscribe((name, payload) => {
     if (name !== 'auditAppended') return
-    for (const [server, entry] of perServer(payload as AuditEntry)) {
-      let sink = toHistory.get(server)
-      if (!sink) toHistory.set(server, (sink = historySink(history, server, logger)))
-      sink('auditAppended', entry)
-    }
+    for (const [server, entry] of perServer(payload as AuditEntry))
+      sinkOf(server)('auditAppended', entry)
   })
   const unsubscribeSettings = settings.onChange((state, changed) => {
     if (changed.includes('pollIntervalMs'))
@@ -278,8 +278,6 @@ export function createAppServices(opts: AppServicesOptions = {}): AppServices {
     }
   }
 }
-
-export { probePing } from '../fleet/server-services.ts'
 
 /**
  * An audit entry as the history of each server it acted on sees it: a fleet-wide ban is a ban
