@@ -24,6 +24,15 @@ export interface Recorder {
   fetches: number
   row(name: string, ours: string, ref: string, ratio: number, sp?: unknown): void
   ratioFigure(key: string, perRound: number[], load: { before: number; after: number }): unknown
+  /** Interleaved rounds of `ours` and `ref`; records figure `key` and prints a row. */
+  compareRounds(
+    key: string,
+    name: string,
+    rounds: number,
+    perRound: number,
+    ours: () => Promise<unknown>,
+    ref: () => Promise<unknown>
+  ): Promise<void>
   value(key: string, v: number): void
   load1(): number
   fmt(ms: number): string
@@ -71,61 +80,30 @@ export async function benchFleet(rec: Recorder, big: TestServer, bans: number): 
       await overSsh.link.send(['ping'])
       await direct.send(['ping'])
     }
-    let before = rec.load1()
-    const sp: number[] = []
-    const dp: number[] = []
-    const pingRatios: number[] = []
-    for (let r = 0; r < rec.rounds; r++) {
-      const a: number[] = []
-      const b: number[] = []
-      for (let i = 0; i < rec.pings; i++) {
-        a.push(await rec.timed(() => overSsh.link.send(['ping'])))
-        b.push(await rec.timed(() => direct.send(['ping'])))
-      }
-      pingRatios.push(rec.median(a) / rec.median(b))
-      sp.push(...a)
-      dp.push(...b)
-    }
-    const pingSpread = rec.ratioFigure('ssh_ping_p50_ratio_vs_direct', pingRatios, {
-      before,
-      after: rec.load1()
-    })
-    rec.row(
+    await rec.compareRounds(
+      'ssh_ping_p50_ratio_vs_direct',
       'ping p50 over SSH vs local direct socket',
-      rec.fmt(rec.median(sp)),
-      rec.fmt(rec.median(dp)),
-      r3(rec.median(pingRatios)),
-      pingSpread
+      rec.rounds,
+      rec.pings,
+      () => overSsh.link.send(['ping']),
+      () => direct.send(['ping'])
     )
 
     // the whole ban list with times, decoded by the app, over SSH vs local
-    before = rec.load1()
-    const sl: number[] = []
-    const dl: number[] = []
-    const listRatios: number[] = []
-    for (let i = 0; i < rec.fetches; i++) {
-      let n = 0
-      const a = await rec.timed(async () => (n = (await overSsh.commands.banList('bulk')).length))
-      const b = await rec.timed(() => local.banList('bulk'))
-      if (n !== bans) throw new Error(`over SSH: expected ${bans} bans, got ${n}`)
-      sl.push(a)
-      dl.push(b)
-      listRatios.push(a / b)
-    }
-    const listSpread = rec.ratioFigure('ssh_banlist_ratio_vs_direct', listRatios, {
-      before,
-      after: rec.load1()
-    })
-    rec.row(
+    await rec.compareRounds(
+      'ssh_banlist_ratio_vs_direct',
       `get bulk banip --with-time (${bans}) over SSH vs local`,
-      rec.fmt(rec.median(sl)),
-      rec.fmt(rec.median(dl)),
-      r3(rec.median(listRatios)),
-      listSpread
+      rec.fetches,
+      1,
+      async () => {
+        const n = (await overSsh.commands.banList('bulk')).length
+        if (n !== bans) throw new Error(`over SSH: expected ${bans} bans, got ${n}`)
+      },
+      () => local.banList('bulk')
     )
 
     // one IP banned on 3 servers at once vs on 1
-    before = rec.load1()
+    const before = rec.load1()
     const three = ['big', 's2', 's3']
     const t3: number[] = []
     const t1: number[] = []

@@ -141,6 +141,38 @@ async function timed<T>(fn: () => Promise<T>): Promise<number> {
   return performance.now() - t0
 }
 
+/**
+ * `ours` against `ref` in interleaved rounds of `perRound` calls each (ours, ref, ours, …):
+ * records the per-round ratio of their medians as figure `key`, with the load around it, and
+ * prints a row with each side's overall median.
+ */
+async function compareRounds(
+  key: string,
+  name: string,
+  rounds: number,
+  perRound: number,
+  ours: () => Promise<unknown>,
+  ref: () => Promise<unknown>
+): Promise<void> {
+  const before = load1()
+  const allOurs: number[] = []
+  const allRef: number[] = []
+  const ratios: number[] = []
+  for (let r = 0; r < rounds; r++) {
+    const a: number[] = []
+    const b: number[] = []
+    for (let i = 0; i < perRound; i++) {
+      a.push(await timed(ours))
+      b.push(await timed(ref))
+    }
+    ratios.push(median(a) / median(b))
+    allOurs.push(...a)
+    allRef.push(...b)
+  }
+  const sp = ratioFigure(key, ratios, { before, after: load1() })
+  row(name, fmt(median(allOurs)), fmt(median(allRef)), results[key]!, sp)
+}
+
 // ------------------------------------------------------------------ steps
 
 async function benchPing(server: TestServer): Promise<void> {
@@ -462,55 +494,24 @@ async function benchHelper(server: TestServer, bans: number): Promise<void> {
       await h.client.send(['ping'])
       await direct.send(['ping'])
     }
-    let before = load1()
-    const hp: number[] = []
-    const dp: number[] = []
-    const pingRatios: number[] = []
-    for (let r = 0; r < N.rounds; r++) {
-      const a: number[] = []
-      const b: number[] = []
-      for (let i = 0; i < N.pings; i++) {
-        a.push(await timed(() => h.client.send(['ping'])))
-        b.push(await timed(() => direct.send(['ping'])))
-      }
-      pingRatios.push(median(a) / median(b))
-      hp.push(...a)
-      dp.push(...b)
-    }
-    const pingSpread = ratioFigure('helper_ping_p50_ratio_vs_direct', pingRatios, {
-      before,
-      after: load1()
-    })
-    row(
+    await compareRounds(
+      'helper_ping_p50_ratio_vs_direct',
       'ping p50 through the helper vs direct socket (goal ≤ 2)',
-      fmt(median(hp)),
-      fmt(median(dp)),
-      results.helper_ping_p50_ratio_vs_direct!,
-      pingSpread
+      N.rounds,
+      N.pings,
+      () => h.client.send(['ping']),
+      () => direct.send(['ping'])
     )
-    before = load1()
-    const hl: number[] = []
-    const dl: number[] = []
-    const listRatios: number[] = []
-    for (let i = 0; i < N.fetches; i++) {
-      let n = 0
-      const a = await timed(async () => (n = (await viaHelper.banList('bulk')).length))
-      const b = await timed(() => viaSocket.banList('bulk'))
-      if (n !== bans) throw new Error(`helper: expected ${bans} bans, got ${n}`)
-      hl.push(a)
-      dl.push(b)
-      listRatios.push(a / b)
-    }
-    const listSpread = ratioFigure('helper_banlist_ratio_vs_direct', listRatios, {
-      before,
-      after: load1()
-    })
-    row(
+    await compareRounds(
+      'helper_banlist_ratio_vs_direct',
       `ban list ${bans} (--with-time) through the helper vs direct (goal ≤ 1.1)`,
-      fmt(median(hl)),
-      fmt(median(dl)),
-      results.helper_banlist_ratio_vs_direct!,
-      listSpread
+      N.fetches,
+      1,
+      async () => {
+        const n = (await viaHelper.banList('bulk')).length
+        if (n !== bans) throw new Error(`helper: expected ${bans} bans, got ${n}`)
+      },
+      () => viaSocket.banList('bulk')
     )
   } finally {
     await direct.close()
@@ -562,6 +563,7 @@ async function main(): Promise<void> {
             fetches: N.fetches,
             row,
             ratioFigure,
+            compareRounds,
             value: (key, v) => (results[key] = Number(v.toFixed(3))),
             load1,
             fmt,
