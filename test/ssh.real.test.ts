@@ -58,11 +58,6 @@ function sessionsIn(log: string): number {
   return (log.match(/Accepted publickey|Starting session/g) ?? []).length
 }
 
-function hostFingerprint(): string {
-  const pub = `${lab.a.dir}/ssh_host_ed25519_key.pub`
-  return execFileSync('/usr/bin/ssh-keygen', ['-lf', pub], { encoding: 'utf8' }).split(' ')[1]!
-}
-
 describe.skipIf(why)('SSH transport against a private sshd and real fail2ban-servers', () => {
   it('root login: pushes the helper, reads its hello, bans through it', async () => {
     const s = lab.f2b[0]!
@@ -136,8 +131,8 @@ describe.skipIf(why)('SSH transport against a private sshd and real fail2ban-ser
     const key = await fetchHostKey(profile)
     // neither the refused connect nor the key fetch logged in or ran anything
     expect(sessionsIn(lab.a.log())).toBe(logBefore)
-    expect(key.fingerprint).toBe(hostFingerprint())
-    expect(key.display).toBe(`256 ${hostFingerprint()} bangui-unknown (ED25519)`)
+    expect(key.fingerprint).toBe(lab.a.fingerprint())
+    expect(key.display).toBe(`256 ${lab.a.fingerprint()} bangui-unknown (ED25519)`)
     expect(key.keyType).toBe('ssh-ed25519')
     const file = await acceptHostKey(profile, key)
     expect(file).toBe(lab.knownHosts)
@@ -203,7 +198,7 @@ describe.skipIf(why)('SSH transport against a private sshd and real fail2ban-ser
     expect(e.kind).toBe('host-key-changed')
     expect(e.message).toContain('REMOTE HOST IDENTIFICATION HAS CHANGED')
     expect(e.message).toContain(`Offending key in ${lab.knownHosts}:${lab.changedKeyLine}`)
-    expect(e.hostKey?.fingerprint).toBe(hostFingerprint())
+    expect(e.hostKey?.fingerprint).toBe(lab.a.fingerprint())
     expect(sessionsIn(lab.a.log())).toBe(logBefore)
     expect(await fail2banClient(s.socketPath, ['banned'])).toBe(bansBefore)
   })

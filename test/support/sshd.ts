@@ -51,6 +51,8 @@ export interface PrivateSshd {
   pid(): number | undefined
   /** `[127.0.0.1]:PORT ssh-ed25519 AAAA…` for a known_hosts file */
   knownHostsLine(name?: string): string
+  /** its host key's `SHA256:…` fingerprint, as `ssh-keygen -lf` prints it */
+  fingerprint(): string
   /** the sshd log (LogLevel VERBOSE) */
   log(): string
   /** Kills every session process and the listener: connections drop at once. Idempotent. */
@@ -302,6 +304,10 @@ export async function startSshd(dir: string, opts: SshdOptions): Promise<Private
     dir,
     pid: () => entry?.child.pid,
     knownHostsLine: (name = `[127.0.0.1]:${port}`) => `${name} ${pub}`,
+    fingerprint: () =>
+      execFileSync('/usr/bin/ssh-keygen', ['-lf', `${hostKey}.pub`], { encoding: 'utf8' }).split(
+        ' '
+      )[1]!,
     log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''),
     stop,
     start
