@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { Duplex } from 'node:stream'
-import { END_MARKER_BYTES } from '../fail2ban/framing.ts'
+import { ReplyReader, type ReadResult } from '../fail2ban/framing.ts'
 import type { HelperExit, HelperSession } from '../helper/launcher.ts'
 import { helloVersion } from '../helper/hello.ts'
 import { decodeReply, isTruncationError } from '../fail2ban/pickle.ts'
@@ -130,7 +130,12 @@ export function launchRemoteHelper(
 
   return new Promise<RemoteHelper>((resolve, reject) => {
     const stdout = child.stdout!
-    let buf = Buffer.alloc(0)
+    // The first end marker ends the hello: no false ends (a hello has no room for one).
+    const reader = new ReplyReader({
+      maxBytes: MAX_HELLO_BYTES,
+      decode: decodeReply,
+      isTruncation: () => false
+    })
     const timeoutMs = opts.helloTimeoutMs ?? 30_000
     const timer = setTimeout(() => {
       done(
@@ -144,26 +149,28 @@ export function launchRemoteHelper(
       )
     }, timeoutMs)
     const onData = (chunk: Buffer): void => {
-      buf = Buffer.concat([buf, chunk])
-      const end = buf.indexOf(END_MARKER_BYTES)
-      if (end === -1) {
-        if (buf.length > MAX_HELLO_BYTES) done(notAHelper('an oversized first frame'))
-        return
-      }
-      let hello: unknown
+      let r: ReadResult
       try {
-        hello = decodeReply(buf.subarray(0, end))
+        r = reader.push(chunk)
       } catch (err) {
-        done(notAHelper(isTruncationError(err) ? 'a truncated first frame' : String(err)))
+        done(
+          notAHelper(
+            reader.length > MAX_HELLO_BYTES
+              ? 'an oversized first frame'
+              : isTruncationError(err)
+                ? 'a truncated first frame'
+                : String(err)
+          )
+        )
         return
       }
-      const version = helloVersion(hello)
+      if (!r.done) return
+      const version = helloVersion(r.value)
       if (version === undefined) {
         done(notAHelper('a first frame that is not its hello'))
         return
       }
-      const rest = buf.subarray(end + END_MARKER_BYTES.length)
-      done(undefined, version, rest)
+      done(undefined, version, r.rest ?? undefined)
     }
     const notAHelper = (what: string): SshError =>
       new SshError(
